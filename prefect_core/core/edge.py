@@ -1,0 +1,91 @@
+"""`Edge`: a directed, optionally keyed connection from one task to another."""
+
+from __future__ import annotations
+
+import keyword
+from typing import TYPE_CHECKING, Any
+
+from prefect_core.utilities.edges import EdgeAnnotation
+
+if TYPE_CHECKING:
+    from prefect_core.core.flow import Flow
+    from prefect_core.core.task import Task
+
+
+def is_valid_identifier(string: str) -> bool:
+    """True when `string` can be a keyword argument name (an identifier, not a keyword)."""
+    return string.isidentifier() and not keyword.iskeyword(string)
+
+
+class Edge:
+    """An edge from `upstream_task` to `downstream_task`.
+
+    A `key` makes it a data edge: the upstream result is passed to the downstream task's
+    `run` under that keyword. `mapped` edges map the downstream task over the upstream
+    result; `flattened` edges un-nest it first. Edge annotations on either end
+    (`mapped`, `unmapped`, `flatten`) override the flags; non-task ends are converted
+    with `as_task`, which may add constant or collection tasks to `flow`.
+    """
+
+    __slots__ = ("upstream_task", "downstream_task", "key", "mapped", "flattened")
+
+    def __init__(
+        self,
+        upstream_task: Any,
+        downstream_task: Any,
+        key: str | None = None,
+        mapped: bool | None = None,
+        flattened: bool | None = None,
+        flow: Flow | None = None,
+    ) -> None:
+        from prefect_core.utilities.tasks import as_task
+
+        if upstream_task is downstream_task:
+            raise ValueError("Edges can not connect a task to itself.")
+        if key is not None and not (isinstance(key, str) and is_valid_identifier(key)):
+            raise ValueError(f'Key must be a valid identifier (received "{key}")')
+
+        annotations: dict[str, bool] = {}
+        for end in (upstream_task, downstream_task):
+            if isinstance(end, EdgeAnnotation):
+                annotations.update(end.annotations)
+
+        self.upstream_task: Task = as_task(upstream_task, flow=flow)
+        self.downstream_task: Task = as_task(downstream_task, flow=flow)
+        self.key = key
+        self.mapped: bool = annotations.get("mapped", mapped or False)
+        self.flattened: bool = annotations.get("flattened", flattened or False)
+
+    @property
+    def tasks(self) -> set[Task]:
+        """Both ends of the edge."""
+        return {self.upstream_task, self.downstream_task}
+
+    def _identity(self) -> tuple:
+        return (
+            id(self.upstream_task),
+            id(self.downstream_task),
+            self.key,
+            self.mapped,
+            self.flattened,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if type(self) is not type(other):
+            return NotImplemented
+        return self._identity() == other._identity()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        return (
+            f"<Edge(key={self.key}, mapped={self.mapped}, flattened={self.flattened}): "
+            f"{self.upstream_task.name} to {self.downstream_task.name}>"
+        )
+
+    def serialize(self) -> dict:
+        """This edge as a JSON-compatible dict (see `prefect_core.serialization.edge`)."""
+        from prefect_core.serialization.edge import EdgeSchema
+
+        return EdgeSchema().dump(self)

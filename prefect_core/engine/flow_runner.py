@@ -1,0 +1,417 @@
+"""`FlowRunner`: runs every task of a flow once, in topological order, on an executor.
+
+A flow run:
+
+1. **Plan once** (`RunPlan`): the sorted tasks and, for each, its incoming edges and
+   constant inputs, and how many downstream tasks will read its state. Nothing per task
+   is recomputed from the whole graph.
+2. **Submit in order**: each task run goes to `executor.submit(run_task, ...)` with its
+   upstream states (or futures). The LocalExecutor runs it inline; other executors
+   resolve the futures themselves.
+3. **Release** a task's state as soon as every downstream task has been submitted,
+   unless the caller asked for it (`return_tasks`) or it decides the flow's state
+   (terminal and reference tasks).
+4. **Collect** the final states and decide the flow's state from the reference tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from prefect_core.engine.runner import Runner, call_state_handlers
+from prefect_core.engine.signals import ENDRUN
+from prefect_core.engine.state import Failed, Pending, Running, State, Success
+from prefect_core.utilities.context import context as prefect_context
+
+if TYPE_CHECKING:
+    from prefect_core.core.edge import Edge
+    from prefect_core.core.flow import Flow
+    from prefect_core.core.task import Task
+    from prefect_core.engine.result import Result
+    from prefect_core.executors import Executor
+
+
+class FlowRunnerInitializeResult(NamedTuple):
+    """What `FlowRunner.initialize_run` returns."""
+
+    state: State
+    task_states: dict
+    context: dict
+    task_contexts: dict
+
+
+@dataclass
+class PlannedTask:
+    """What the flow runner needs to know about one task, computed once per run."""
+
+    task: Task
+    edges: list[Edge]
+    constant_edges: list[tuple[Edge, Any]] = field(default_factory=list)
+    readers: int = 0
+    is_mapped: bool = False
+
+
+def plan_run(flow: Flow) -> list[PlannedTask]:
+    """The flow's tasks in run order, each with its incoming edges and constants."""
+    from prefect_core.core.edge import Edge
+    from prefect_core.utilities.tasks import as_task
+
+    order = flow.sorted_tasks()
+    plan = []
+    for task in order:
+        edges = list(flow._edges_in.get(task, ()))
+        planned = PlannedTask(
+            task=task,
+            edges=edges,
+            readers=len(flow._edges_out.get(task, ())),
+            is_mapped=any(edge.mapped for edge in edges),
+        )
+        for key, value in (flow.constants.get(task) or {}).items():
+            planned.constant_edges.append((Edge(as_task(value), task, key=key), value))
+        plan.append(planned)
+    return plan
+
+
+def _constant_state(value: Any) -> State:
+    from prefect_core.engine.results import ConstantResult
+
+    return Success("Auto-generated constant value", result=ConstantResult(value=value))
+
+
+class FlowRunner(Runner):
+    """Runs a flow: `FlowRunner(flow).run(parameters=..., executor=...)` -> flow state."""
+
+    def __init__(
+        self,
+        flow: Flow,
+        task_runner_cls: type | None = None,
+        state_handlers: Sequence[Callable] | None = None,
+    ) -> None:
+        from prefect_core.engine import get_default_task_runner_class
+
+        super().__init__(state_handlers=state_handlers)
+        self.flow = flow
+        self.task_runner_cls = task_runner_cls or get_default_task_runner_class()
+
+    def __repr__(self) -> str:
+        return f"<FlowRunner: {self.flow.name}>"
+
+    def _target_has_handlers(self) -> bool:
+        return bool(self.flow.state_handlers)
+
+    def call_runner_target_handlers(self, old_state: State, new_state: State) -> State:
+        """Log the transition and call the flow's own state handlers."""
+        self.logger.debug(
+            "Flow '%s': Handling state change from %s to %s",
+            self.flow.name,
+            type(old_state).__name__,
+            type(new_state).__name__,
+        )
+        for handler in self.flow.state_handlers:
+            new_state = handler(self.flow, old_state, new_state) or new_state
+        return new_state
+
+    def initialize_run(  # type: ignore[override]
+        self,
+        state: State | None,
+        task_states: dict,
+        context: dict,
+        task_contexts: dict,
+        parameters: dict,
+    ) -> FlowRunnerInitializeResult:
+        """Fill the run context (parameters, dates, names) and each task's context."""
+        flow = self.flow
+        run_parameters = dict(context.get("parameters") or {})
+        for parameter in flow.parameters():
+            if not parameter.required:
+                run_parameters.setdefault(parameter.name, parameter.default)
+        run_parameters.update(parameters)
+        context["parameters"] = run_parameters
+        context["flow_name"] = flow.name
+        context.setdefault("scheduled_start_time", datetime.now(UTC))
+        _set_date_keys(context, self.logger)
+
+        for task, slug in flow.slugs.items():
+            task_context = task_contexts.get(task)
+            if task_context is None:
+                task_contexts[task] = {"task_name": task.name, "task_slug": slug}
+            else:
+                task_context.update(task_name=task.name, task_slug=slug)
+        state, context = super().initialize_run(state, context)
+        return FlowRunnerInitializeResult(state, task_states, context, task_contexts)
+
+    def run(
+        self,
+        state: State | None = None,
+        task_states: dict[Task, State] | None = None,
+        return_tasks: Iterable[Task] | None = None,
+        parameters: dict[str, Any] | None = None,
+        task_runner_state_handlers: Iterable[Callable] | None = None,
+        executor: Executor | None = None,
+        context: dict[str, Any] | None = None,
+        task_contexts: dict[Task, dict[str, Any]] | None = None,
+    ) -> State:
+        """Run the flow once; returns its state, whose result maps tasks to states."""
+        from prefect_core.engine import get_default_executor_class
+
+        self.logger.info("Beginning Flow run for '%s'", self.flow.name)
+        parameters = dict(parameters or {})
+        task_states = dict(task_states or {})
+        task_contexts = {task: dict(ctx) for task, ctx in (task_contexts or {}).items()}
+        return_tasks = set(return_tasks or ())
+        if executor is None:
+            executor = self.flow.executor or get_default_executor_class()()
+
+        with prefect_context(context or {}):
+            run_context = prefect_context.current()
+            try:
+                state, task_states, run_context, task_contexts = self.initialize_run(
+                    state, task_states, run_context, task_contexts, parameters
+                )
+                state = self.check_flow_is_pending_or_running(state)
+                state = self.check_flow_reached_start_time(state)
+                state = self.set_flow_to_running(state)
+                state = self.get_flow_run_state(
+                    state,
+                    task_states=task_states,
+                    task_contexts=task_contexts,
+                    return_tasks=return_tasks,
+                    task_runner_state_handlers=task_runner_state_handlers,
+                    executor=executor,
+                )
+            except ENDRUN as exc:
+                state = exc.state
+            except Exception as exc:
+                self.logger.exception("Unexpected error while running flow: %r", exc)
+                if prefect_context.get("raise_on_exception"):
+                    raise
+                new_state = Failed(f"Unexpected error while running flow: {exc!r}", result=exc)
+                state = self.handle_state_change(state or Pending(), new_state)
+        return state
+
+    @call_state_handlers
+    def check_flow_is_pending_or_running(self, state: State) -> State:
+        """Only a pending or running flow runs; a finished one ends as it is."""
+        if state.is_finished():
+            self.logger.info("Flow run has already finished.")
+            raise ENDRUN(state)
+        if not (state.is_pending() or state.is_running()):
+            raise ENDRUN(state)
+        return state
+
+    @call_state_handlers
+    def check_flow_reached_start_time(self, state: State) -> State:
+        """A Scheduled flow run waits until its start time."""
+        if state.is_scheduled():
+            start_time = state.start_time  # type: ignore[attr-defined]
+            if start_time is not None and start_time > datetime.now(UTC):
+                raise ENDRUN(state)
+        return state
+
+    @call_state_handlers
+    def set_flow_to_running(self, state: State) -> State:
+        """Pending becomes Running; a Running state is kept as it is."""
+        if state.is_pending():
+            return Running(message="Running flow.")
+        if state.is_running():
+            return state
+        raise ENDRUN(state)
+
+    @call_state_handlers
+    def get_flow_run_state(
+        self,
+        state: State,
+        task_states: dict[Task, Any],
+        task_contexts: dict[Task, dict[str, Any]],
+        return_tasks: set[Task],
+        task_runner_state_handlers: Iterable[Callable] | None,
+        executor: Executor,
+    ) -> State:
+        """Submit every task in order, then collect and judge the final states."""
+        if not state.is_running():
+            raise ENDRUN(state)
+        flow = self.flow
+        if not return_tasks <= flow.tasks:
+            raise ValueError("Some tasks in return_tasks were not found in the flow.")
+        plan = plan_run(flow)
+        final_tasks = flow.terminal_tasks() | flow.reference_tasks() | return_tasks
+        run_context = prefect_context.current()
+        handlers = list(task_runner_state_handlers or [])
+
+        readers_left = {planned.task: planned.readers for planned in plan if planned.readers}
+        with executor.start():
+            for planned in plan:
+                self._submit(planned, task_states, task_contexts, run_context, handlers,
+                             executor)
+                _release_upstream(planned, task_states, readers_left, final_tasks)
+            final_states = executor.wait(
+                {
+                    task: task_states.get(task, Pending("Task not evaluated by FlowRunner."))
+                    for task in final_tasks
+                }
+            )
+
+        key_states = {final_states[task] for task in flow.reference_tasks()}
+        terminal_states = {final_states[task] for task in flow.terminal_tasks()}
+        return_states = {task: final_states[task] for task in return_tasks}
+        return self.determine_final_state(
+            state,
+            key_states=key_states,
+            return_states=return_states,
+            terminal_states=terminal_states,
+        )
+
+    def _submit(
+        self,
+        planned: PlannedTask,
+        task_states: dict[Task, Any],
+        task_contexts: dict[Task, dict[str, Any]],
+        run_context: dict[str, Any],
+        handlers: list[Callable],
+        executor: Executor,
+    ) -> None:
+        """Hand one task run to the executor (or keep its given finished state)."""
+        task = planned.task
+        task_state = task_states.get(task)
+        if task_state is None and task._is_constant:
+            task_states[task] = Success(result=task.value)  # type: ignore[attr-defined]
+        else:
+            if (
+                task._resource_role in ("setup", "cleanup")
+                and task_state is not None
+                and task_state.is_finished()
+                and not task_state.is_cached()
+            ):
+                task_state = Pending()
+            if not (
+                task_state is not None
+                and task_state.is_finished()
+                and not task_state.is_cached()
+                and not task_state.is_mapped()
+            ):
+                upstream_states: dict[Edge, Any] = {}
+                for edge in planned.edges:
+                    upstream_state = task_states.get(edge.upstream_task)
+                    if upstream_state is None:
+                        upstream_state = Pending(message="Task state not available.")
+                    upstream_states[edge] = upstream_state
+                for edge, value in planned.constant_edges:
+                    upstream_states[edge] = _constant_state(value)
+                task_states[task] = executor.submit(
+                    run_task,
+                    task=task,
+                    state=task_state,
+                    upstream_states=upstream_states,
+                    context=dict(run_context, **task_contexts.get(task, {})),
+                    flow_result=self.flow.result,
+                    task_runner_cls=self.task_runner_cls,
+                    task_runner_state_handlers=handlers,
+                    upstream_mapped_states={},
+                    is_mapped_parent=planned.is_mapped,
+                    extra_context={"task_name": task.name, "task_tags": task.tags,
+                                   "task_index": None},
+                )
+
+    def determine_final_state(
+        self,
+        state: State,
+        key_states: set[State],
+        return_states: dict[Task, State],
+        terminal_states: set[State],
+    ) -> State:
+        """The flow's state from its reference (key) and terminal task states."""
+        if not all(task_state.is_finished() for task_state in terminal_states):
+            self.logger.info("Flow run RUNNING: terminal tasks are incomplete.")
+            state.result = return_states
+        elif any(task_state.is_failed() for task_state in key_states):
+            self.logger.info("Flow run FAILED: some reference tasks failed.")
+            state = Failed(message="Some reference tasks failed.", result=return_states)
+        elif all(task_state.is_successful() for task_state in key_states):
+            self.logger.info("Flow run SUCCESS: all reference tasks succeeded")
+            state = Success(message="All reference tasks succeeded.", result=return_states)
+        else:
+            self.logger.info("Flow run SUCCESS: no reference tasks failed")
+            state = Success(message="No reference tasks failed.", result=return_states)
+
+        handler = self.flow.terminal_state_handler
+        if handler is not None:
+            replaced = handler(self.flow, state, key_states)
+            if replaced is not None:
+                state = replaced
+        return state
+
+
+def _release_upstream(
+    planned: PlannedTask,
+    task_states: dict[Task, Any],
+    readers_left: dict[Task, int],
+    final_tasks: set[Task],
+) -> None:
+    """Forget upstream states that no task still to be submitted, nor the caller, needs."""
+    for edge in planned.edges:
+        upstream = edge.upstream_task
+        remaining = readers_left.get(upstream)
+        if remaining is None:
+            continue
+        if remaining <= 1:
+            del readers_left[upstream]
+            if upstream not in final_tasks:
+                task_states.pop(upstream, None)
+        else:
+            readers_left[upstream] = remaining - 1
+
+
+def _set_date_keys(context: dict[str, Any], logger: Any) -> None:
+    """Set `date` (from an ISO string if given) and the derived `today`, ... keys."""
+    given = context.get("date")
+    if isinstance(given, str):
+        try:
+            context["date"] = datetime.fromisoformat(given)
+        except ValueError:
+            pass
+    date = context.get("date")
+    if isinstance(date, datetime):
+        if date.tzinfo is None:
+            date = date.replace(tzinfo=UTC)
+    else:
+        if "date" in context:
+            logger.warning(
+                "Context key `date` (%r) is not a datetime or an ISO-8601 string; the "
+                "date keys are derived from the current time instead.",
+                given,
+            )
+        date = datetime.now(UTC)
+    context.setdefault("date", date)
+    for key, day in (("today", date), ("yesterday", date - timedelta(days=1)),
+                     ("tomorrow", date + timedelta(days=1))):
+        context.setdefault(key, day.strftime("%Y-%m-%d"))
+        context.setdefault(f"{key}_nodash", day.strftime("%Y%m%d"))
+
+
+def run_task(
+    task: Task,
+    state: State | None,
+    upstream_states: dict[Edge, State],
+    context: dict[str, Any],
+    flow_result: Result | None,
+    task_runner_cls: Callable,
+    task_runner_state_handlers: Iterable[Callable],
+    upstream_mapped_states: dict[Edge, Any],
+    is_mapped_parent: bool = False,
+) -> State:
+    """Run one task with a fresh task runner; the function executors receive."""
+    runner = task_runner_cls(
+        task=task, state_handlers=task_runner_state_handlers, flow_result=flow_result
+    )
+    return runner.run(
+        state=state,
+        upstream_states=upstream_states,
+        context=context,
+        is_mapped_parent=is_mapped_parent,
+    )
+
+
+__all__ = ["FlowRunner", "FlowRunnerInitializeResult", "run_task"]

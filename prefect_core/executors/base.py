@@ -1,0 +1,39 @@
+"""The `Executor` contract shared by every executor.
+
+The flow runner hands each task run to `submit` and collects results with `wait`; the
+executor decides where and when the work runs. Whatever runs it, a flow gives the same
+states: an executor may only change *where* a task run happens, never what it computes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from prefect_core.utilities.logging import get_logger
+
+
+class Executor:
+    """Base class: `start()` opens the executor, `submit` runs work, `wait` resolves it."""
+
+    def __init__(self) -> None:
+        self.logger = get_logger(type(self).__name__)
+
+    def __repr__(self) -> str:
+        return f"<Executor: {type(self).__name__}>"
+
+    @contextmanager
+    def start(self) -> Iterator[None]:
+        """Open the executor's resources for the duration of a flow run."""
+        yield
+
+    def submit(
+        self, fn: Callable, *args: Any, extra_context: dict | None = None, **kwargs: Any
+    ) -> Any:
+        """Run `fn(*args, **kwargs)`, returning a future (or the value itself)."""
+        raise NotImplementedError()
+
+    def wait(self, futures: Any) -> Any:
+        """Resolve a future, or lists/dicts of futures, into their values (same shape)."""
+        raise NotImplementedError()
