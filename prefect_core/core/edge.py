@@ -17,6 +17,12 @@ def is_valid_identifier(string: str) -> bool:
     return string.isidentifier() and not keyword.iskeyword(string)
 
 
+def check_key(key: Any) -> None:
+    """Raise `ValueError` unless `key` can name a keyword argument of `run`."""
+    if not (isinstance(key, str) and is_valid_identifier(key)):
+        raise ValueError(f'Key must be a valid identifier (received "{key}")')
+
+
 class Edge:
     """An edge from `upstream_task` to `downstream_task`.
 
@@ -27,7 +33,7 @@ class Edge:
     with `as_task`, which may add constant or collection tasks to `flow`.
     """
 
-    __slots__ = ("upstream_task", "downstream_task", "key", "mapped", "flattened")
+    __slots__ = ("upstream_task", "downstream_task", "key", "mapped", "flattened", "_hash")
 
     def __init__(
         self,
@@ -42,8 +48,8 @@ class Edge:
 
         if upstream_task is downstream_task:
             raise ValueError("Edges can not connect a task to itself.")
-        if key is not None and not (isinstance(key, str) and is_valid_identifier(key)):
-            raise ValueError(f'Key must be a valid identifier (received "{key}")')
+        if key is not None:
+            check_key(key)
 
         annotations: dict[str, bool] = {}
         for end in (upstream_task, downstream_task):
@@ -55,6 +61,8 @@ class Edge:
         self.key = key
         self.mapped: bool = annotations.get("mapped", mapped or False)
         self.flattened: bool = annotations.get("flattened", flattened or False)
+        # Edges are dictionary keys on the engine's hot path: hash them once.
+        self._hash = hash(self._identity())
 
     @property
     def tasks(self) -> set[Task]:
@@ -76,7 +84,15 @@ class Edge:
         return self._identity() == other._identity()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash(self._identity())
+        return self._hash
+
+    def __getstate__(self) -> dict:
+        return {name: getattr(self, name) for name in self.__slots__ if name != "_hash"}
+
+    def __setstate__(self, state: dict) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self._hash = hash(self._identity())
 
     def __repr__(self) -> str:
         return (

@@ -22,11 +22,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from prefect_core.configuration import config
-from prefect_core.core.edge import Edge
+from prefect_core.core.edge import Edge, check_key
 from prefect_core.core.flow_graph import find_path, topological_order
 from prefect_core.core.task import Task, _handlers_with_failure_callback
 from prefect_core.utilities.context import context
 from prefect_core.utilities.logging import get_logger
+from prefect_core.utilities.tasks import holds_no_task
 
 if TYPE_CHECKING:
     from prefect_core.core.parameter import Parameter
@@ -260,10 +261,18 @@ class Flow:
         flattened: bool = False,
         validate: bool | None = None,
     ) -> Edge:
-        """Add an edge (a data edge when `key` is given); non-task ends become tasks."""
-        return self._atomically(
+        """Add an edge (a data edge when `key` is given); non-task ends become tasks.
+
+        A keyed, unmapped, unflattened constant input is not stored as an edge: its value
+        goes into `constants[downstream_task][key]`, and the returned edge (from a
+        `Constant` task) is not part of the flow.
+        """
+        edge = self._atomically(
             self._add_edge, upstream_task, downstream_task, key, mapped, flattened, validate
         )
+        if edge is None:  # folded into `constants`
+            edge = Edge(upstream_task, downstream_task, key=key, flow=self)
+        return edge
 
     def _add_edge(
         self,
@@ -273,7 +282,8 @@ class Flow:
         mapped: bool,
         flattened: bool,
         validate: bool | None,
-    ) -> Edge:
+    ) -> Edge | None:
+        """Add an edge; returns `None` when a constant input is folded into `constants`."""
         if validate is None:
             validate = config.flows.eager_edge_validation
         if mapped and context.get("mapped"):
@@ -284,13 +294,25 @@ class Flow:
             raise ValueError(
                 "Parameters must be root tasks and can not have upstream dependencies."
             )
+        if (
+            key is not None
+            and not (mapped or flattened)
+            and isinstance(downstream_task, Task)
+            and holds_no_task(upstream_task)
+        ):
+            # The common case of a plain value passed to a task: fold it without building
+            # the `Constant` task that `Edge` would make of it.
+            check_key(key)
+            self.add_task(downstream_task)
+            self._set_constant(downstream_task, key, upstream_task)
+            return None
         edge = Edge(upstream_task, downstream_task, key=key, mapped=mapped,
                     flattened=flattened, flow=self)
         upstream, downstream = edge.upstream_task, edge.downstream_task
         if upstream._is_constant and key is not None and not edge.mapped and not edge.flattened:
             self.add_task(downstream)
             self._set_constant(downstream, key, upstream.value)
-            return edge
+            return None
 
         if validate:
             self._check_edge(edge)

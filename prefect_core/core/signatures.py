@@ -54,13 +54,67 @@ def validate_run_signature(run: Callable) -> None:
         )
 
 
-def positional_only_names(signature: inspect.Signature) -> list[str]:
-    """Names of the positional-only parameters of `signature`."""
-    return [
-        name
-        for name, parameter in signature.parameters.items()
-        if parameter.kind is inspect.Parameter.POSITIONAL_ONLY
-    ]
+class RunSignature:
+    """`run`'s signature with what binding call arguments to it needs, computed once.
+
+    `bind` is the hot path of building a flow (one call per task call), so it maps the
+    arguments itself; whenever they do not fit (a missing, unknown or repeated argument)
+    it defers to `inspect.Signature.bind`, whose `TypeError` is the one users see.
+    """
+
+    __slots__ = (
+        "signature",
+        "positional_only",
+        "_positional_names",
+        "_keyword_names",
+        "_required_names",
+        "_parameter_order",
+        "_var_keyword",
+        "_fast",
+    )
+
+    def __init__(self, signature: inspect.Signature) -> None:
+        kinds = inspect.Parameter
+        parameters = list(signature.parameters.values())
+        self.signature = signature
+        self.positional_only = [p.name for p in parameters if p.kind is kinds.POSITIONAL_ONLY]
+        self._positional_names = tuple(
+            p.name for p in parameters if p.kind is kinds.POSITIONAL_OR_KEYWORD
+        )
+        named = (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)
+        self._keyword_names = frozenset(p.name for p in parameters if p.kind in named)
+        self._required_names = tuple(
+            p.name for p in parameters if p.kind in named and p.default is kinds.empty
+        )
+        self._parameter_order = {name: index for index, name in enumerate(signature.parameters)}
+        self._var_keyword = next((p.name for p in parameters if p.kind is kinds.VAR_KEYWORD), None)
+        self._fast = not any(
+            p.kind in (kinds.POSITIONAL_ONLY, kinds.VAR_POSITIONAL) for p in parameters
+        )
+
+    def bind(self, args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """`{argument name: value}` for the arguments actually passed (no defaults).
+
+        Values collected by a `**kwargs` parameter appear under their own names, after
+        the named parameters, which come in signature order (as `inspect` orders them).
+        """
+        if self._fast and len(args) <= len(self._positional_names):
+            inputs = dict(zip(self._positional_names, args))
+            fits = all(
+                name not in inputs and (name in self._keyword_names or self._var_keyword)
+                for name in kwargs
+            )
+            if fits and all(name in inputs or name in kwargs for name in self._required_names):
+                if not kwargs:
+                    return inputs
+                inputs.update(kwargs)
+                order = self._parameter_order
+                last = len(order)
+                return dict(sorted(inputs.items(), key=lambda item: order.get(item[0], last)))
+        inputs = dict(self.signature.bind(*args, **kwargs).arguments)
+        if self._var_keyword is not None and self._var_keyword in inputs:
+            inputs.update(inputs.pop(self._var_keyword))
+        return inputs
 
 
 def call_signature(run_signature: inspect.Signature) -> inspect.Signature:
@@ -73,13 +127,12 @@ def call_signature(run_signature: inspect.Signature) -> inspect.Signature:
     )
 
 
-def infer_nout(run: Callable) -> int | None:
+def infer_nout(annotation: Any) -> int | None:
     """The number of outputs promised by a `Tuple[...]` return annotation, else `None`.
 
     Annotations are read as written, never evaluated: a string annotation gives `None`.
     """
     try:
-        annotation = inspect.signature(run).return_annotation
         # A bare `Tuple` says nothing about the length (`Tuple[()]` does: 0 outputs).
         if annotation is typing.Tuple or annotation is tuple:  # noqa: UP006
             return None

@@ -13,15 +13,16 @@ import functools
 import inspect
 import logging
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from prefect_core.configuration import config
 from prefect_core.core.signatures import (
+    RunSignature,
     call_signature,
     infer_nout,
-    positional_only_names,
     validate_run_signature,
 )
 from prefect_core.utilities.context import context
@@ -112,6 +113,12 @@ class _InstanceSignature:
         return cached
 
 
+# `{task class: (its run attribute, RunSignature of run as a bound method)}`: inspecting
+# a signature costs more than building the rest of a task, and classes such as `GetItem`
+# are instantiated once per use. Keyed weakly, so classes can be collected.
+_class_run_signatures: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _normalise_retry_on(retry_on: Any) -> set[type] | None:
     if not retry_on:
         return None
@@ -193,7 +200,7 @@ class Task(metaclass=TaskMetaclass):
 
         self.name = name or type(self).__name__
         self.slug = slug
-        positional_only = positional_only_names(self._run_signature())
+        positional_only = self._run_facts().positional_only
         if positional_only:
             raise TypeError(
                 "Found positional-only parameters in the function signature for task "
@@ -252,7 +259,7 @@ class Task(metaclass=TaskMetaclass):
         self.state_handlers = _handlers_with_failure_callback(state_handlers, on_failure)
         self.auto_generated = False
         self.log_stdout = log_stdout
-        self.nout = infer_nout(self.run) if nout is None else nout
+        self.nout = infer_nout(self._run_signature().return_annotation) if nout is None else nout
 
         tracker = context.get("_unused_task_tracker")
         if tracker is not None and not self._is_constant:
@@ -266,14 +273,17 @@ class Task(metaclass=TaskMetaclass):
     _resource_role: str | None = None
 
     def _warn_about_reserved_attributes(self) -> None:
+        instance_attributes = self.__dict__
+        task_class = type(self)
         for attribute in RESERVED_ATTRIBUTES:
-            own = getattr(Task, attribute, None)
-            if own is not None and getattr(type(self), attribute, None) is own:
-                # Task's own `logger` property: a clash only if the instance already
-                # stored a logger through it.
-                clashes = f"_{attribute}" in self.__dict__
+            if attribute == "logger":
+                # Task's own `logger` property is no clash; a logger already stored
+                # through it, or a subclass's own `logger`, is.
+                clashes = "_logger" in instance_attributes or (
+                    task_class.logger is not Task.__dict__["logger"]
+                )
             else:
-                clashes = hasattr(self, attribute)
+                clashes = attribute in instance_attributes or hasattr(task_class, attribute)
             if clashes:
                 warnings.warn(
                     f"`{type(self).__name__}` sets a `{attribute}` attribute, which will be "
@@ -309,13 +319,27 @@ class Task(metaclass=TaskMetaclass):
     def logger(self, logger: logging.Logger) -> None:
         self.__dict__["_logger"] = logger
 
+    def _run_facts(self) -> RunSignature:
+        """`run`'s signature and binding facts, computed once per instance `run` (shared
+        with copies of the task) or once per class `run` (shared by its instances)."""
+        facts = self.__dict__.get("_run_signature_facts")
+        if facts is not None:
+            return facts
+        if "run" in self.__dict__:  # e.g. a FunctionTask's function
+            facts = RunSignature(inspect.signature(self.run))
+            self.__dict__["_run_signature_facts"] = facts
+            return facts
+        task_class = type(self)
+        class_run = task_class.run
+        cached = _class_run_signatures.get(task_class)
+        if cached is None or cached[0] is not class_run:
+            cached = (class_run, RunSignature(inspect.signature(self.run)))
+            _class_run_signatures[task_class] = cached
+        return cached[1]
+
     def _run_signature(self) -> inspect.Signature:
-        """`run`'s signature, computed once and shared with copies of this task."""
-        signature = self.__dict__.get("_signature")
-        if signature is None:
-            signature = inspect.signature(self.run)
-            self.__dict__["_signature"] = signature
-        return signature
+        """`run`'s signature (cached, see `_run_facts`)."""
+        return self._run_facts().signature
 
     def __repr__(self) -> str:
         return f"<Task: {self.name}>"
@@ -341,7 +365,7 @@ class Task(metaclass=TaskMetaclass):
                 stacklevel=2,
             )
         new = object.__new__(type(self))
-        new.__dict__.update(self.__dict__)
+        new.__dict__ = self.__dict__.copy()
         if new.slug and "slug" not in task_args:
             task_args["slug"] = new.slug + "-copy"
         for attribute, value in task_args.items():
@@ -371,7 +395,7 @@ class Task(metaclass=TaskMetaclass):
     ) -> Task:
         """Copy this task and bind the copy to the given inputs in the active flow."""
         new = self.copy(**(task_args or {}))
-        positional_only = positional_only_names(new._run_signature())
+        positional_only = new._run_facts().positional_only
         if positional_only:
             raise TypeError(
                 "Prefect passes arguments to task as keyword arguments. Positional-Only "
@@ -396,15 +420,10 @@ class Task(metaclass=TaskMetaclass):
         **kwargs: Any,
     ) -> Task:
         """Bind inputs to this task in `flow` (default: the active flow); returns `self`."""
-        signature = self._run_signature()
         try:
-            bound_arguments = signature.bind(*args, **kwargs).arguments
+            inputs = self._run_facts().bind(args, kwargs)
         except TypeError as exc:
             raise TypeError(f"{exc} (binding arguments of task {self.name!r})") from None
-        inputs = dict(bound_arguments)
-        for name, parameter in signature.parameters.items():
-            if parameter.kind is inspect.Parameter.VAR_KEYWORD and name in inputs:
-                inputs.update(inputs.pop(name))
 
         flow = flow or context.get("flow")
         if flow is None:

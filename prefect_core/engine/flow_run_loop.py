@@ -15,6 +15,7 @@ One call of `run_flow`:
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import uuid
@@ -131,10 +132,10 @@ def _run_passes(
 ) -> tuple[State, bool]:
     """Call the flow runner until the flow state is finished; returns (state, errored)."""
     while True:
+        run_ids = _uuid4_strings(len(flow.slugs))
         contexts = {
-            task: {**task_contexts.get(task, {}), "task_run_id": str(uuid.uuid4()),
-                   "task_id": slug}
-            for task, slug in flow.slugs.items()
+            task: {**task_contexts.get(task, {}), "task_run_id": run_id, "task_id": slug}
+            for (task, slug), run_id in zip(flow.slugs.items(), run_ids)
         }
         task_contexts = {}
         flow_state = runner_cls(flow=flow).run(
@@ -156,6 +157,17 @@ def _run_passes(
         if next_start is None:
             return flow_state, False
         _sleep_until(next_start, "Waiting for next available Task run at", flow)
+
+
+def _uuid4_strings(count: int) -> list[str]:
+    """`count` random (version 4) UUID strings, from one read of the OS's randomness."""
+    digits = os.urandom(16 * count).hex()
+    strings = []
+    for start in range(0, 32 * count, 32):
+        h = digits[start : start + 32]
+        variant = "89ab"[int(h[16], 16) & 3]  # the RFC 4122 variant bits: 10xx
+        strings.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}")
+    return strings
 
 
 def _resume_paused_tasks(task_states: dict[Task, State]) -> bool:
@@ -181,9 +193,12 @@ def _earliest_start(states: Any) -> datetime | None:
         candidates = getattr(state, "map_states", None) or [state]
         for candidate in candidates:
             start_time = getattr(candidate, "start_time", None)
-            if candidate.is_scheduled() and start_time is not None:
-                if earliest is None or start_time < earliest:
-                    earliest = start_time
+            if (
+                candidate.is_scheduled()
+                and start_time is not None
+                and (earliest is None or start_time < earliest)
+            ):
+                earliest = start_time
     return earliest
 
 

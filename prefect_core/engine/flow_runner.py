@@ -17,10 +17,10 @@ A flow run:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from prefect_core.engine.run_plan import PlannedTask, plan_run
 from prefect_core.engine.runner import Runner, call_state_handlers
 from prefect_core.engine.signals import ENDRUN
 from prefect_core.engine.state import Failed, Pending, Running, State, Success
@@ -41,38 +41,6 @@ class FlowRunnerInitializeResult(NamedTuple):
     task_states: dict
     context: dict
     task_contexts: dict
-
-
-@dataclass
-class PlannedTask:
-    """What the flow runner needs to know about one task, computed once per run."""
-
-    task: Task
-    edges: list[Edge]
-    constant_edges: list[tuple[Edge, Any]] = field(default_factory=list)
-    readers: int = 0
-    is_mapped: bool = False
-
-
-def plan_run(flow: Flow) -> list[PlannedTask]:
-    """The flow's tasks in run order, each with its incoming edges and constants."""
-    from prefect_core.core.edge import Edge
-    from prefect_core.utilities.tasks import as_task
-
-    order = flow.sorted_tasks()
-    plan = []
-    for task in order:
-        edges = list(flow._edges_in.get(task, ()))
-        planned = PlannedTask(
-            task=task,
-            edges=edges,
-            readers=len(flow._edges_out.get(task, ())),
-            is_mapped=any(edge.mapped for edge in edges),
-        )
-        for key, value in (flow.constants.get(task) or {}).items():
-            planned.constant_edges.append((Edge(as_task(value), task, key=key), value))
-        plan.append(planned)
-    return plan
 
 
 def _constant_state(value: Any) -> State:
@@ -236,22 +204,24 @@ class FlowRunner(Runner):
         flow = self.flow
         if not return_tasks <= flow.tasks:
             raise ValueError("Some tasks in return_tasks were not found in the flow.")
-        plan = plan_run(flow)
         final_tasks = flow.terminal_tasks() | flow.reference_tasks() | return_tasks
+        plan = plan_run(flow, final_tasks)
         run_context = prefect_context.current()
         handlers = list(task_runner_state_handlers or [])
+        states = [task_states.get(planned.task) for planned in plan]
+        readers_left = [planned.readers for planned in plan]
 
-        readers_left = {planned.task: planned.readers for planned in plan if planned.readers}
         with executor.start():
             for planned in plan:
-                self._submit(planned, task_states, task_contexts, run_context, handlers,
-                             executor)
-                _release_upstream(planned, task_states, readers_left, final_tasks)
+                states[planned.index] = self._submit(
+                    planned, states, task_contexts, run_context, handlers, executor
+                )
+                for _, upstream_index in planned.upstream:
+                    readers_left[upstream_index] -= 1
+                    if not readers_left[upstream_index] and not plan[upstream_index].is_final:
+                        states[upstream_index] = None  # nobody reads it any more: release
             final_states = executor.wait(
-                {
-                    task: task_states.get(task, Pending("Task not evaluated by FlowRunner."))
-                    for task in final_tasks
-                }
+                {planned.task: states[planned.index] for planned in plan if planned.is_final}
             )
 
         key_states = {final_states[task] for task in flow.reference_tasks()}
@@ -267,53 +237,48 @@ class FlowRunner(Runner):
     def _submit(
         self,
         planned: PlannedTask,
-        task_states: dict[Task, Any],
+        states: list[Any],
         task_contexts: dict[Task, dict[str, Any]],
         run_context: dict[str, Any],
         handlers: list[Callable],
         executor: Executor,
-    ) -> None:
-        """Hand one task run to the executor (or keep its given finished state)."""
+    ) -> Any:
+        """Hand one task run to the executor; returns its state (or future).
+
+        A constant's state is its value; a given finished state is kept (unless it is
+        Cached or Mapped, or belongs to a resource setup/cleanup task, which reruns).
+        """
         task = planned.task
-        task_state = task_states.get(task)
+        task_state = states[planned.index]
         if task_state is None and task._is_constant:
-            task_states[task] = Success(result=task.value)  # type: ignore[attr-defined]
-        else:
-            if (
-                task._resource_role in ("setup", "cleanup")
-                and task_state is not None
-                and task_state.is_finished()
-                and not task_state.is_cached()
-            ):
-                task_state = Pending()
-            if not (
-                task_state is not None
-                and task_state.is_finished()
-                and not task_state.is_cached()
-                and not task_state.is_mapped()
-            ):
-                upstream_states: dict[Edge, Any] = {}
-                for edge in planned.edges:
-                    upstream_state = task_states.get(edge.upstream_task)
-                    if upstream_state is None:
-                        upstream_state = Pending(message="Task state not available.")
-                    upstream_states[edge] = upstream_state
-                for edge, value in planned.constant_edges:
-                    upstream_states[edge] = _constant_state(value)
-                task_states[task] = executor.submit(
-                    run_task,
-                    task=task,
-                    state=task_state,
-                    upstream_states=upstream_states,
-                    context=dict(run_context, **task_contexts.get(task, {})),
-                    flow_result=self.flow.result,
-                    task_runner_cls=self.task_runner_cls,
-                    task_runner_state_handlers=handlers,
-                    upstream_mapped_states={},
-                    is_mapped_parent=planned.is_mapped,
-                    extra_context={"task_name": task.name, "task_tags": task.tags,
-                                   "task_index": None},
-                )
+            return Success(result=task.value)  # type: ignore[attr-defined]
+        if task_state is not None and task_state.is_finished() and not (
+            task_state.is_cached() or task_state.is_mapped()
+        ):
+            if task._resource_role not in ("setup", "cleanup"):
+                return task_state
+            task_state = Pending()
+        upstream_states: dict[Edge, Any] = {}
+        for edge, upstream_index in planned.upstream:
+            upstream_state = states[upstream_index]
+            if upstream_state is None:
+                upstream_state = Pending(message="Task state not available.")
+            upstream_states[edge] = upstream_state
+        for edge, value in planned.constant_edges:
+            upstream_states[edge] = _constant_state(value)
+        return executor.submit(
+            run_task,
+            task=task,
+            state=task_state,
+            upstream_states=upstream_states,
+            context=dict(run_context, **task_contexts.get(task, {})),
+            flow_result=self.flow.result,
+            task_runner_cls=self.task_runner_cls,
+            task_runner_state_handlers=handlers,
+            upstream_mapped_states={},
+            is_mapped_parent=planned.is_mapped,
+            extra_context={"task_name": task.name, "task_tags": task.tags, "task_index": None},
+        )
 
     def determine_final_state(
         self,
@@ -342,26 +307,6 @@ class FlowRunner(Runner):
             if replaced is not None:
                 state = replaced
         return state
-
-
-def _release_upstream(
-    planned: PlannedTask,
-    task_states: dict[Task, Any],
-    readers_left: dict[Task, int],
-    final_tasks: set[Task],
-) -> None:
-    """Forget upstream states that no task still to be submitted, nor the caller, needs."""
-    for edge in planned.edges:
-        upstream = edge.upstream_task
-        remaining = readers_left.get(upstream)
-        if remaining is None:
-            continue
-        if remaining <= 1:
-            del readers_left[upstream]
-            if upstream not in final_tasks:
-                task_states.pop(upstream, None)
-        else:
-            readers_left[upstream] = remaining - 1
 
 
 def _set_date_keys(context: dict[str, Any], logger: Any) -> None:

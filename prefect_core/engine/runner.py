@@ -62,6 +62,12 @@ def call_state_handlers(method: Callable[..., State]) -> Callable[..., State]:
     return step
 
 
+@functools.lru_cache(maxsize=64)
+def _runner_logger(name: str) -> logging.Logger:
+    """One logger per runner class, looked up once (a runner is created per task run)."""
+    return get_logger(name)
+
+
 class Runner:
     """Base of `TaskRunner` and `FlowRunner`: holds and calls state handlers."""
 
@@ -69,7 +75,7 @@ class Runner:
         if state_handlers is not None and not isinstance(state_handlers, Sequence):
             raise TypeError("state_handlers should be iterable.")
         self.state_handlers = list(state_handlers or [])
-        self.logger = get_logger(type(self).__name__)
+        self.logger = _runner_logger(type(self).__name__)
 
     def _target_has_handlers(self) -> bool:
         """Whether the runner's target (task or flow) has handlers of its own."""

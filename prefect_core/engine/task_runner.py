@@ -17,7 +17,7 @@ log level.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import redirect_stdout
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -32,6 +32,7 @@ from prefect_core.engine.signals import ENDRUN
 from prefect_core.engine.state import (
     Cached,
     Failed,
+    Mapped,
     Paused,
     Pending,
     Resume,
@@ -63,14 +64,19 @@ class TaskRunnerInitializeResult(NamedTuple):
     context: dict
 
 
-def _expanded_upstream_states(upstream_states: dict[Edge, State]) -> Iterator[State]:
+def _expanded_upstream_states(upstream_states: dict[Edge, State]) -> Iterable[State]:
     """Upstream states, with a `Mapped` state replaced by its children unless the edge
     itself is mapped."""
+    states = upstream_states.values()
+    if not any(type(state) is Mapped for state in states):
+        return states
+    expanded: list[State] = []
     for edge, state in upstream_states.items():
         if not edge.mapped and state.is_mapped():
-            yield from state.map_states  # type: ignore[attr-defined]
+            expanded.extend(state.map_states)  # type: ignore[attr-defined]
         else:
-            yield state
+            expanded.append(state)
+    return expanded
 
 
 class TaskRunner(Runner):
@@ -162,22 +168,22 @@ class TaskRunner(Runner):
         try:
             state = self.check_task_is_ready(state)
             state = self.check_task_reached_start_time(state)
-            state = self.check_upstream_finished(state, upstream_states=upstream_states)
-            state = self.check_upstream_skipped(state, upstream_states=upstream_states)
-            state, upstream_states = self.load_results(state, upstream_states=upstream_states)
-            inputs = self.get_task_inputs(state, upstream_states=upstream_states)
+            state = self.check_upstream_finished(state, upstream_states)
+            state = self.check_upstream_skipped(state, upstream_states)
+            state, upstream_states = self.load_results(state, upstream_states)
+            inputs = self.get_task_inputs(state, upstream_states)
             if is_mapped_parent:
-                state = self.check_task_ready_to_map(state, upstream_states=upstream_states)
+                state = self.check_task_ready_to_map(state, upstream_states)
             self.set_task_run_name(inputs)
             if task.target:
-                state = self.check_target(state, inputs=inputs)
+                state = self.check_target(state, inputs)
             else:
-                state = self.check_task_is_cached(state, inputs=inputs)
-            state = self.check_task_trigger(state, upstream_states=upstream_states)
-            state = self.set_task_to_running(state, inputs=inputs)
-            state = self.get_task_run_state(state, inputs=inputs)
-            state = self.cache_result(state, inputs=inputs)
-            state = self.check_for_retry(state, inputs=inputs)
+                state = self.check_task_is_cached(state, inputs)
+            state = self.check_task_trigger(state, upstream_states)
+            state = self.set_task_to_running(state, inputs)
+            state = self.get_task_run_state(state, inputs)
+            state = self.cache_result(state, inputs)
+            state = self.check_for_retry(state, inputs)
         except ENDRUN as exc:
             state = exc.state
         except signals.PrefectStateSignal as exc:

@@ -32,16 +32,16 @@ def tags(*tags: str) -> Iterator[None]:
         yield
 
 
-def _is_constant(value: Any) -> bool:
+def holds_no_task(value: Any) -> bool:
     """True when `value` holds no task at any depth of its lists, tuples, sets and dicts."""
     from prefect_core.core.task import Task
 
     if isinstance(value, (Task, EdgeAnnotation)):
         return False
     if isinstance(value, dict):
-        return all(_is_constant(item) for item in value.values())
+        return all(holds_no_task(item) for item in value.values())
     if isinstance(value, (list, tuple, set)):
-        return all(_is_constant(item) for item in value)
+        return all(holds_no_task(item) for item in value)
     return True
 
 
@@ -58,7 +58,7 @@ def as_task(x: Any, flow: Flow | None = None) -> Task:
     from prefect_core.tasks.core import collections
     from prefect_core.tasks.core.constants import Constant
 
-    if _is_constant(x):
+    if holds_no_task(x):
         converted: Task = Constant(x)
     elif isinstance(x, dict):
         converted = collections.Dict().bind(

@@ -1,0 +1,150 @@
+"""Engine overhead per task run: `flow.run()` on LocalExecutor, logging at ERROR.
+
+Cases (each measured in its own subprocess, so peak memory is per case):
+
+- wide:   N independent trivial tasks;
+- chain:  N trivial tasks, each taking the previous one's result;
+- fan-in: 20 layers of 50 tasks, each taking all 50 results of the layer before.
+
+Engine overhead per task = median wall time of `flow.run()` (sorting included, after a
+warm-up run) / N, minus the time of N plain calls of the same function. Peak memory is
+the process's peak resident set size.
+
+    python benchmarks/run.py                 # all cases, N = 1,000 / 10,000 / 100,000
+    python benchmarks/run.py --sizes 1000    # quicker
+    PREFECT1_PYTHON=/path/to/venv/bin/python python benchmarks/run.py --sizes 1000
+        # also runs the same cases on Prefect 1.4.1 (installed in that interpreter's
+        # environment) and prints the ratio
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+CASES = ("wide", "chain", "fan-in")
+
+
+def build(prefect, case: str, n: int):
+    """The benchmark flow for `case` with about `n` tasks."""
+
+    @prefect.task
+    def noop():
+        return 1
+
+    @prefect.task
+    def inc(x):
+        return x + 1
+
+    @prefect.task
+    def total(**values):
+        return len(values)
+
+    with prefect.Flow(f"bench-{case}-{n}") as flow:
+        if case == "wide":
+            for _ in range(n):
+                noop()
+        elif case == "chain":
+            value = noop()
+            for _ in range(n - 1):
+                value = inc(value)
+        else:
+            layer = [noop() for _ in range(50)]
+            for _ in range(19):
+                inputs = {f"x{i}": upstream for i, upstream in enumerate(layer)}
+                layer = [total(**inputs) for _ in range(50)]
+    return flow
+
+
+def plain_call_seconds(n: int) -> float:
+    """Seconds for `n` plain calls of a trivial function (the work a task does)."""
+
+    def noop():
+        return 1
+
+    start = time.perf_counter()
+    for _ in range(n):
+        noop()
+    return time.perf_counter() - start
+
+
+def measure(engine: str, case: str, n: int, repeats: int) -> dict:
+    """Run one case in this process and return its figures."""
+    import logging
+
+    if engine == "prefect_core":
+        import prefect_core as prefect
+    else:
+        import prefect  # Prefect 1.4.1, in a separate environment
+    logging.getLogger(engine).setLevel(logging.ERROR)
+    flow = build(prefect, case, n)
+    tasks = len(flow.tasks)
+    times = []
+    for attempt in range(repeats + 1):
+        flow._cache = {} if engine == "prefect_core" else flow._cache
+        start = time.perf_counter()
+        state = flow.run()
+        elapsed = time.perf_counter() - start
+        if not state.is_successful():
+            raise SystemExit(f"{engine} {case} {n}: flow run did not succeed: {state!r}")
+        if attempt:
+            times.append(elapsed)
+        del state
+    median = statistics.median(times)
+    overhead = (median - plain_call_seconds(tasks)) / tasks
+    return {
+        "engine": engine,
+        "case": case,
+        "tasks": tasks,
+        "median_s": median,
+        "us_per_task": overhead * 1e6,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def run_case(python: str, engine: str, case: str, n: int, repeats: int) -> dict:
+    output = subprocess.run(
+        [python, __file__, "--one", engine, case, str(n), str(repeats)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--one", nargs=4, metavar=("ENGINE", "CASE", "N", "REPEATS"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        engine, case, n, repeats = args.one
+        print(json.dumps(measure(engine, case, int(n), int(repeats))))
+        return
+
+    prefect1 = os.environ.get("PREFECT1_PYTHON")
+    print(f"{'case':8} {'tasks':>8} {'median s':>10} {'us/task':>9} {'peak MB':>9}"
+          + ("   1.4.1 us/task   ratio" if prefect1 else ""))
+    for case in CASES:
+        sizes = [1_000] if case == "fan-in" else args.sizes
+        for n in sizes:
+            ours = run_case(sys.executable, "prefect_core", case, n, args.repeats)
+            line = (f"{case:8} {ours['tasks']:>8} {ours['median_s']:>10.3f} "
+                    f"{ours['us_per_task']:>9.1f} {ours['peak_rss_mb']:>9.0f}")
+            if prefect1 and n <= 10_000:
+                theirs = run_case(prefect1, "prefect", case, n, 1)
+                ratio = theirs["us_per_task"] / ours["us_per_task"]
+                line += f"   {theirs['us_per_task']:>13.0f}   {ratio:>5.0f}x"
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
