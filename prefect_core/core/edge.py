@@ -5,11 +5,12 @@ from __future__ import annotations
 import keyword
 from typing import TYPE_CHECKING, Any
 
+from prefect_core.core.task import Task
 from prefect_core.utilities.edges import EdgeAnnotation
+from prefect_core.utilities.tasks import as_task
 
 if TYPE_CHECKING:
     from prefect_core.core.flow import Flow
-    from prefect_core.core.task import Task
 
 
 def is_valid_identifier(string: str) -> bool:
@@ -17,10 +18,18 @@ def is_valid_identifier(string: str) -> bool:
     return string.isidentifier() and not keyword.iskeyword(string)
 
 
+# Keys already found valid: a flow uses a handful of keys, each on many edges.
+_valid_keys: set[str] = set()
+
+
 def check_key(key: Any) -> None:
     """Raise `ValueError` unless `key` can name a keyword argument of `run`."""
+    if type(key) is str and key in _valid_keys:
+        return
     if not (isinstance(key, str) and is_valid_identifier(key)):
         raise ValueError(f'Key must be a valid identifier (received "{key}")')
+    if len(_valid_keys) < 10_000:  # bounded: keys generated on the fly must not pile up
+        _valid_keys.add(key)
 
 
 class Edge:
@@ -44,23 +53,28 @@ class Edge:
         flattened: bool | None = None,
         flow: Flow | None = None,
     ) -> None:
-        from prefect_core.utilities.tasks import as_task
-
         if upstream_task is downstream_task:
             raise ValueError("Edges can not connect a task to itself.")
         if key is not None:
             check_key(key)
 
-        annotations: dict[str, bool] = {}
-        for end in (upstream_task, downstream_task):
-            if isinstance(end, EdgeAnnotation):
-                annotations.update(end.annotations)
+        mapped = mapped or False
+        flattened = flattened or False
+        if not (isinstance(upstream_task, Task) and isinstance(downstream_task, Task)):
+            annotations: dict[str, bool] = {}
+            for end in (upstream_task, downstream_task):
+                if isinstance(end, EdgeAnnotation):
+                    annotations.update(end.annotations)
+            mapped = annotations.get("mapped", mapped)
+            flattened = annotations.get("flattened", flattened)
+            upstream_task = as_task(upstream_task, flow=flow)
+            downstream_task = as_task(downstream_task, flow=flow)
 
-        self.upstream_task: Task = as_task(upstream_task, flow=flow)
-        self.downstream_task: Task = as_task(downstream_task, flow=flow)
+        self.upstream_task: Task = upstream_task
+        self.downstream_task: Task = downstream_task
         self.key = key
-        self.mapped: bool = annotations.get("mapped", mapped or False)
-        self.flattened: bool = annotations.get("flattened", flattened or False)
+        self.mapped: bool = mapped
+        self.flattened: bool = flattened
         # Edges are dictionary keys on the engine's hot path: hash them once.
         self._hash = hash(self._identity())
 

@@ -27,12 +27,13 @@ from prefect_core.core.flow_graph import find_path, topological_order
 from prefect_core.core.task import Task, _handlers_with_failure_callback
 from prefect_core.utilities.context import context
 from prefect_core.utilities.logging import get_logger
-from prefect_core.utilities.tasks import holds_no_task
+from prefect_core.utilities.tasks import as_task, holds_no_task
 
 if TYPE_CHECKING:
     from prefect_core.core.parameter import Parameter
 
 CYCLE_MESSAGE = "Cycle found; flows must be acyclic!"
+_MISSING = object()
 
 
 class Flow:
@@ -191,8 +192,9 @@ class Flow:
         self._record_undo(lambda: self._forget_task(task))
 
         if not (task._is_parameter or task._is_constant):
+            current = context.current()
             for block_key in ("case", "resource"):
-                block = context.get(block_key)
+                block = current.get(block_key)
                 if block is not None:
                     block.add_task(task, self)
         return task
@@ -221,9 +223,10 @@ class Flow:
         self._changed()
 
     def _store_edge(self, edge: Edge) -> None:
-        if edge in self.edges:
-            return
+        edge_count = len(self.edges)
         self.edges.add(edge)
+        if len(self.edges) == edge_count:  # an equal edge is already there
+            return
         self._edges_in.setdefault(edge.downstream_task, []).append(edge)
         self._edges_out.setdefault(edge.upstream_task, []).append(edge)
         self._changed()
@@ -240,12 +243,11 @@ class Flow:
 
     def _set_constant(self, task: Task, key: str, value: Any) -> None:
         inputs = self.constants[task]
-        missing = object()
-        previous = inputs.get(key, missing)
+        previous = inputs.get(key, _MISSING)
         inputs[key] = value
 
         def undo() -> None:
-            if previous is missing:
+            if previous is _MISSING:
                 inputs.pop(key, None)
             else:
                 inputs[key] = previous
@@ -303,7 +305,8 @@ class Flow:
             # The common case of a plain value passed to a task: fold it without building
             # the `Constant` task that `Edge` would make of it.
             check_key(key)
-            self.add_task(downstream_task)
+            if downstream_task not in self.tasks:
+                self.add_task(downstream_task)
             self._set_constant(downstream_task, key, upstream_task)
             return None
         edge = Edge(upstream_task, downstream_task, key=key, mapped=mapped,
@@ -316,8 +319,10 @@ class Flow:
 
         if validate:
             self._check_edge(edge)
-        self.add_task(upstream)
-        self.add_task(downstream)
+        if upstream not in self.tasks:
+            self.add_task(upstream)
+        if downstream not in self.tasks:
+            self.add_task(downstream)
         self._store_edge(edge)
         return edge
 
@@ -368,13 +373,14 @@ class Flow:
         mapped: bool,
         validate: bool | None,
     ) -> None:
-        from prefect_core.utilities.tasks import as_task
-
         if mapped and context.get("mapped"):
             raise ValueError(
                 "Cannot set `mapped=True` when running from inside a mapped context"
             )
-        task = as_task(task, flow=self)
+        if validate is None:
+            validate = config.flows.eager_edge_validation
+        if not isinstance(task, Task):
+            task = as_task(task, flow=self)
         self.add_task(task)
         for upstream in upstream_tasks or ():
             self._add_edge(upstream, task, None, mapped, False, validate)
@@ -432,8 +438,6 @@ class Flow:
         self._atomically(self._replace, old, new, validate)
 
     def _replace(self, old: Task, new: Any, validate: bool) -> None:
-        from prefect_core.utilities.tasks import as_task
-
         new = as_task(new, flow=self)
         touching = [*self._edges_in.get(old, ()), *self._edges_out.get(old, ())]
         for edge in touching:

@@ -21,16 +21,22 @@ def topological_order(
     the first repeated at the end. Ties are broken level by level, then by the order of
     `tasks`, so the result is deterministic.
     """
+    position = {task: index for index, task in enumerate(tasks)}
     graph = nx.DiGraph()
     graph.add_nodes_from(tasks)
     graph.add_edges_from(
         (task, edge.downstream_task)
         for task in tasks
         for edge in edges_out.get(task, ())
-        if edge.downstream_task in graph
+        if edge.downstream_task in position
     )
     try:
-        return tuple(nx.topological_sort(graph)), None
+        order = tuple(
+            task
+            for generation in nx.topological_generations(graph)
+            for task in sorted(generation, key=position.__getitem__)
+        )
+        return order, None
     except nx.NetworkXUnfeasible:
         cycle_edges = nx.find_cycle(graph)
         return (), [upstream for upstream, _ in cycle_edges] + [cycle_edges[0][0]]

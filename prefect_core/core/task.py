@@ -357,7 +357,8 @@ class Task(metaclass=TaskMetaclass):
 
     def copy(self, **task_args: Any) -> Task:
         """A shallow copy of this task with `task_args` set on it (tags are added)."""
-        flow = context.get("flow")
+        current = context.current()
+        flow = current.get("flow")
         if flow is not None and self in flow.tasks and flow._has_edges(self):
             warnings.warn(
                 "You are making a copy of a task that has dependencies on or to other tasks "
@@ -375,9 +376,9 @@ class Task(metaclass=TaskMetaclass):
         if new.name != self.name:
             new.__dict__.pop("_logger", None)
         new._apply_target_to_result()
-        new.tags = self.tags | set(new.tags) | set(context.get("tags") or ())
+        new.tags = self.tags | set(new.tags) | set(current.get("tags") or ())
 
-        tracker = context.get("_unused_task_tracker")
+        tracker = current.get("_unused_task_tracker")
         if tracker is not None:
             tracker.discard(self)
             if not new._is_constant:
@@ -425,7 +426,8 @@ class Task(metaclass=TaskMetaclass):
         except TypeError as exc:
             raise TypeError(f"{exc} (binding arguments of task {self.name!r})") from None
 
-        flow = flow or context.get("flow")
+        current = context.current()
+        flow = flow or current.get("flow")
         if flow is None:
             shown = self.name if getattr(self, "_is_function_task", False) else (
                 f"{type(self).__name__}(...)"
@@ -439,7 +441,7 @@ class Task(metaclass=TaskMetaclass):
         self.set_dependencies(
             flow=flow, upstream_tasks=upstream_tasks, keyword_tasks=inputs, mapped=mapped
         )
-        context_tags = context.get("tags")
+        context_tags = current.get("tags")
         if context_tags:
             self.tags.update(context_tags)
         return self

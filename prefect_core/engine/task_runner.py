@@ -68,7 +68,10 @@ def _expanded_upstream_states(upstream_states: dict[Edge, State]) -> Iterable[St
     """Upstream states, with a `Mapped` state replaced by its children unless the edge
     itself is mapped."""
     states = upstream_states.values()
-    if not any(type(state) is Mapped for state in states):
+    for state in states:
+        if type(state) is Mapped:
+            break
+    else:
         return states
     expanded: list[State] = []
     for edge, state in upstream_states.items():
@@ -372,21 +375,19 @@ class TaskRunner(Runner):
     def check_task_is_cached(self, state: State, inputs: dict[str, Result]) -> State:
         """Reuse a valid cached state (the given one, or one from `context.caches`)."""
         task = self.task
+        if task.cache_for is None and not state.is_cached():
+            return state
         parameters = prefect_context.get("parameters") or {}
+        raw_inputs = {key: result.value for key, result in inputs.items()}
         if state.is_cached():
-            raw_inputs = {key: result.value for key, result in inputs.items()}
             if task.cache_validator(state, raw_inputs, parameters):
                 return state
             return Pending("Cache was invalid; ready to run.")
-        if task.cache_for is not None:
-            raw_inputs = {key: result.value for key, result in inputs.items()}
-            caches = prefect_context.get("caches") or {}
-            for candidate in caches.get(task.cache_key or task.name, ()):
-                if task.cache_validator(candidate, raw_inputs, parameters):
-                    return candidate
-            self.logger.warning(
-                "Task '%s': Can't use cache because it is now invalid", task.name
-            )
+        caches = prefect_context.get("caches") or {}
+        for candidate in caches.get(task.cache_key or task.name, ()):
+            if task.cache_validator(candidate, raw_inputs, parameters):
+                return candidate
+        self.logger.warning("Task '%s': Can't use cache because it is now invalid", task.name)
         return state
 
     @call_state_handlers
@@ -460,7 +461,7 @@ class TaskRunner(Runner):
 
     def _result_for(self, value: Any, inputs: dict[str, Result]) -> Result:
         """The run's result: written to storage when checkpointing, else in memory."""
-        checkpointing = prefect_context.get("checkpointing") is True
+        checkpointing = prefect_context.current().get("checkpointing") is True
         if not checkpointing or self.task.checkpoint is False or value is None:
             if self.result is _DEFAULT_RESULT:
                 return Result(value=value, serializer=_DEFAULT_RESULT.serializer)

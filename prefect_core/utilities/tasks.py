@@ -32,8 +32,14 @@ def tags(*tags: str) -> Iterator[None]:
         yield
 
 
+# Types that can never hold a task: the most common task inputs, checked first.
+_SCALAR_TYPES = frozenset({int, float, complex, str, bytes, bool, type(None)})
+
+
 def holds_no_task(value: Any) -> bool:
     """True when `value` holds no task at any depth of its lists, tuples, sets and dicts."""
+    if type(value) in _SCALAR_TYPES:
+        return True
     from prefect_core.core.task import Task
 
     if isinstance(value, (Task, EdgeAnnotation)):
