@@ -32,6 +32,7 @@ setup(
             "pytest-timeout>=2.1",
             "hypothesis>=6.70",
             "ruff>=0.5",
+            "pandas>=2.0",
         ],
     },
     entry_points={"console_scripts": ["prefect-core = prefect_core.cli:main"]},

@@ -3,17 +3,16 @@
 `import prefect_core as prefect` gives Prefect 1 code the names it expects.
 """
 
-from prefect_core._version import PREFECT_API_VERSION, __version__
-from prefect_core.configuration import config
-from prefect_core.utilities.context import context
-
-import prefect_core.exceptions
-import prefect_core.triggers
-import prefect_core.utilities
-from prefect_core.core import Flow, Parameter, Task
 import prefect_core.engine
+import prefect_core.exceptions
 import prefect_core.executors
 import prefect_core.tasks
+import prefect_core.triggers
+import prefect_core.utilities
+from prefect_core._version import PREFECT_API_VERSION, __version__
+from prefect_core.configuration import config
+from prefect_core.core import Flow, Parameter, Task
+from prefect_core.utilities.context import context
 from prefect_core.utilities.edges import flatten, mapped, unmapped
 from prefect_core.utilities.tasks import tags, task
 

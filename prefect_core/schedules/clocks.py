@@ -330,7 +330,7 @@ class CronClock(Clock):
         pending: list[tuple[datetime, datetime]] = []
         previous: datetime | None = None
         emitted = 0
-        while emitted < MAX_CRON_EVENTS:
+        while True:
             try:
                 wall: datetime | None = matches.get_next(datetime)
             except (CroniterBadDateError, OverflowError):
