@@ -62,24 +62,29 @@ def check_parameters(flow: Flow, parameters: dict[str, Any], kwargs: dict[str, A
 def _scheduled_runs(
     flow: Flow, run_on_schedule: bool, parameters: dict[str, Any]
 ) -> Iterator[tuple[datetime, dict[str, Any]]]:
-    """`(start_time, parameters)` for each run: one now, or one per schedule event."""
+    """`(start_time, parameters)` for each run: one now, or one per schedule event.
+
+    A schedule's events come one at a time, each the first one after the moment it is
+    asked for, so runs missed while a long run was going are skipped, not queued. The
+    clock's `parameter_defaults` override the parameters given to `flow.run`.
+    """
     if not (run_on_schedule and flow.schedule is not None):
         yield _now(), parameters
         return
-    after = None
-    while True:
-        events = flow.schedule.next(1, after=after, return_events=True)
-        if not events:
-            if after is None:
-                raise ValueError("Flow has no more scheduled runs.")
-            return
-        event = events[0]
+    from prefect_core.schedules.schedules import next_scheduled_event
+
+    event = next_scheduled_event(flow.schedule, now=_now())
+    if event is None:
+        raise ValueError("Flow has no more scheduled runs.")
+    while event is not None:
         yield event.start_time, {**parameters, **(event.parameter_defaults or {})}
-        after = event.start_time
+        event = next_scheduled_event(flow.schedule, now=_now())
 
 
 def _sleep_until(moment: datetime, message: str, flow: Flow) -> None:
-    delay = (moment - _now()).total_seconds()
+    from prefect_core.schedules.schedules import seconds_until
+
+    delay = seconds_until(moment, now=_now())
     if delay > 0:
         flow.logger.info("%s %s", message, moment.isoformat())
         time.sleep(delay)
@@ -107,13 +112,19 @@ def run_flow(
     flow_state = None
     for start_time, run_parameters in _scheduled_runs(flow, run_on_schedule, parameters):
         run_context = dict(flow_run_context, scheduled_start_time=start_time)
-        flow_state = initial_state or Scheduled(start_time=start_time, result={})
-        if isinstance(flow_state.result, dict):
-            flow_state.result.update(initial_task_states)
+        next_state = initial_state or Scheduled(start_time=start_time, result={})
+        if isinstance(next_state.result, dict):
+            next_state.result.update(initial_task_states)
         initial_state, initial_task_states = None, {}
-        _sleep_until(start_time, "Waiting for next scheduled run at", flow)
+        try:
+            _sleep_until(start_time, "Waiting for next scheduled run at", flow)
+        except KeyboardInterrupt:
+            if flow_state is None:
+                raise
+            flow.logger.info("Interrupted while waiting for the next scheduled run; stopping.")
+            break
         flow_state, errored = _run_passes(
-            flow, flow_state, run_parameters, run_context, task_contexts, runner_cls, kwargs
+            flow, next_state, run_parameters, run_context, task_contexts, runner_cls, kwargs
         )
         task_contexts = {}
         if not errored:
