@@ -1,6 +1,6 @@
 """`flow.run()` on a schedule: one run per event, each at its time, with its parameters."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ def _recording_flow(schedule):
 
     @prefect.task
     def record(label):
-        runs.append((datetime.now(timezone.utc), label))
+        runs.append((datetime.now(UTC), label))
         return label
 
     with prefect.Flow("scheduled", schedule=schedule) as flow:
@@ -23,7 +23,7 @@ def _recording_flow(schedule):
 
 
 def test_a_flow_on_an_interval_schedule_runs_once_per_event_until_the_end_date():
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     schedule = IntervalSchedule(
         start_date=now + timedelta(seconds=0.5),
         interval=timedelta(seconds=0.5),
@@ -38,7 +38,7 @@ def test_a_flow_on_an_interval_schedule_runs_once_per_event_until_the_end_date()
 
 
 def test_each_run_waits_until_its_scheduled_time():
-    start = datetime.now(timezone.utc) + timedelta(seconds=0.6)
+    start = datetime.now(UTC) + timedelta(seconds=0.6)
     flow, runs = _recording_flow(Schedule(clocks=[DatesClock([start])]))
     flow.run()
     assert len(runs) == 1
@@ -46,7 +46,7 @@ def test_each_run_waits_until_its_scheduled_time():
 
 
 def test_clock_parameter_defaults_override_parameters_given_to_run():
-    start = datetime.now(timezone.utc) + timedelta(seconds=0.2)
+    start = datetime.now(UTC) + timedelta(seconds=0.2)
     clock = DatesClock([start], parameter_defaults={"label": "from-clock"})
     flow, runs = _recording_flow(Schedule(clocks=[clock]))
     flow.run(label="from-call")
@@ -62,7 +62,7 @@ def test_run_on_schedule_false_runs_once_now():
 
 
 def test_an_exhausted_schedule_is_an_error():
-    past = datetime.now(timezone.utc) - timedelta(days=1)
+    past = datetime.now(UTC) - timedelta(days=1)
     flow, _ = _recording_flow(Schedule(clocks=[DatesClock([past])]))
     with pytest.raises(ValueError, match="Flow has no more scheduled runs."):
         flow.run()
