@@ -396,21 +396,25 @@ class Task(metaclass=TaskMetaclass):
     ) -> Task:
         """Copy this task and bind the copy to the given inputs in the active flow."""
         new = self.copy(**(task_args or {}))
-        positional_only = new._run_facts().positional_only
-        if positional_only:
-            raise TypeError(
-                "Prefect passes arguments to task as keyword arguments. Positional-Only "
-                f"arguments found : {positional_only}"
-            )
         try:
+            positional_only = new._run_facts().positional_only
+            if positional_only:
+                raise TypeError(
+                    "Prefect passes arguments to task as keyword arguments. Positional-Only "
+                    f"arguments found : {positional_only}"
+                )
             return new.bind(
                 *args, mapped=mapped, upstream_tasks=upstream_tasks, flow=flow, **kwargs
             )
         except BaseException:
-            tracker = context.get("_unused_task_tracker")
-            if tracker is not None:
-                tracker.discard(new)
+            new._untrack()
             raise
+
+    def _untrack(self) -> None:
+        """Forget a copy whose binding failed: it is not a task the user left unused."""
+        tracker = context.get("_unused_task_tracker")
+        if tracker is not None:
+            tracker.discard(self)
 
     def bind(
         self,
@@ -464,9 +468,13 @@ class Task(metaclass=TaskMetaclass):
         task_args = dict(task_args or {})
         task_args.setdefault("nout", None)
         new = self.copy(**task_args)
-        return new.bind(
-            *args, mapped=True, upstream_tasks=upstream_tasks, flow=flow, **kwargs
-        )
+        try:
+            return new.bind(
+                *args, mapped=True, upstream_tasks=upstream_tasks, flow=flow, **kwargs
+            )
+        except BaseException:
+            new._untrack()
+            raise
 
     # -- dependencies -----------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from prefect_core.engine.runner import Runner, call_state_handlers
 from prefect_core.engine.signals import ENDRUN
 from prefect_core.engine.state import Failed, Pending, Running, State, Success
 from prefect_core.utilities.context import context as prefect_context
+from prefect_core.utilities.garbage_collection import relaxed_garbage_collection
 
 if TYPE_CHECKING:
     from prefect_core.core.edge import Edge
@@ -211,7 +212,7 @@ class FlowRunner(Runner):
         states = [task_states.get(planned.task) for planned in plan]
         readers_left = [planned.readers for planned in plan]
 
-        with executor.start():
+        with relaxed_garbage_collection(), executor.start():
             for planned in plan:
                 states[planned.index] = self._submit(
                     planned, states, task_contexts, run_context, handlers, executor
