@@ -411,7 +411,8 @@ class Task(metaclass=TaskMetaclass):
             raise
 
     def _untrack(self) -> None:
-        """Forget a copy whose binding failed: it is not a task the user left unused."""
+        """Take this task out of the open flow block's unused-task tracker (a copy whose
+        binding failed, or a task made by the library rather than the user)."""
         tracker = context.get("_unused_task_tracker")
         if tracker is not None:
             tracker.discard(self)

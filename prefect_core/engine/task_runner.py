@@ -349,8 +349,11 @@ class TaskRunner(Runner):
     def check_target(self, state: State, inputs: dict[str, Result]) -> State:
         """A result already stored at the task's target makes the run `Cached`."""
         values = self._template_values(inputs)
-        location = self._render_location(self.task.target, values)
-        if not self.result.exists(location, **values):
+        target = self.task.target
+        location = self._render_location(target, values)
+        # `exists` formats what it is given: pass the template, not the rendered location,
+        # so that braces inside a rendered value are not formatted a second time.
+        if not self.result.exists(target if isinstance(target, str) else location, **values):
             return state
         try:
             stored = self.result.read(location)
@@ -448,6 +451,8 @@ class TaskRunner(Runner):
         except signals.PrefectStateSignal:
             raise
         except Exception as exc:
+            if prefect_context.get("raise_on_exception"):
+                raise
             self.logger.exception(
                 "Task '%s': Exception encountered during task execution!", task.name
             )

@@ -67,7 +67,7 @@ def as_task(x: Any, flow: Flow | None = None) -> Task:
     if holds_no_task(x):
         converted: Task = Constant(x)
     elif isinstance(x, dict):
-        converted = collections.Dict().bind(
+        converted = _untracked(collections.Dict()).bind(
             keys=as_task(list(x.keys()), flow=flow),
             values=as_task(list(x.values()), flow=flow),
             flow=flow,
@@ -75,9 +75,16 @@ def as_task(x: Any, flow: Flow | None = None) -> Task:
     else:
         collection_class = {list: collections.List, tuple: collections.Tuple, set: collections.Set}
         kind = next(cls for base, cls in collection_class.items() if isinstance(x, base))
-        converted = kind().bind(*x, flow=flow)
+        converted = _untracked(kind()).bind(*x, flow=flow)
     converted.auto_generated = True
     return converted
+
+
+def _untracked(task: Task) -> Task:
+    """`task`, taken out of the unused-task tracker: `as_task` made it, not the user, so a
+    failed build call must not report it as created but unused."""
+    task._untrack()
+    return task
 
 
 def defaults_from_attrs(*attr_names: str) -> Callable[[Callable], Callable]:

@@ -21,7 +21,7 @@ def add(x, y=10):
     return x + y
 
 
-# -- constructor -------------------------------------------------------------------------------
+# -- constructor ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ["", None])
@@ -120,7 +120,7 @@ def test_environment_is_not_accepted():
         Flow("f", environment=None)
 
 
-# -- identity ---------------------------------------------------------------------------------
+# -- identity ------------------------------------------------------------------------------
 
 
 def test_repr_shows_the_class_and_name():
@@ -173,7 +173,7 @@ def test_len_of_a_flow_is_not_defined():
         len(Flow("f"))
 
 
-# -- the with block ---------------------------------------------------------------------------
+# -- the with block ------------------------------------------------------------------------
 
 
 def test_with_block_returns_the_flow_and_makes_it_active():
@@ -243,7 +243,7 @@ def test_unused_inner_tasks_are_reported_by_the_inner_block_only():
                 Task()
 
 
-# -- add_task and slugs -------------------------------------------------------------------------
+# -- add_task and slugs --------------------------------------------------------------------
 
 
 def test_add_task_rejects_non_tasks():
@@ -355,7 +355,7 @@ def test_parameters_and_constants_are_not_handed_to_open_blocks(recording_block)
     assert recording_block.added == []
 
 
-# -- reference tasks --------------------------------------------------------------------------
+# -- reference tasks -----------------------------------------------------------------------
 
 
 def test_reference_tasks_default_to_the_terminal_tasks():
@@ -402,7 +402,7 @@ def test_default_reference_tasks_follow_graph_changes():
     assert flow.reference_tasks() == {b}
 
 
-# -- copy -------------------------------------------------------------------------------------
+# -- copy ----------------------------------------------------------------------------------
 
 
 def test_copy_is_equal_but_has_its_own_containers():
@@ -457,7 +457,7 @@ def test_copy_starts_with_a_fresh_cache():
     assert flow.sorted_tasks() == (a,)
 
 
-# -- pickling and out-of-scope methods ------------------------------------------------------
+# -- pickling and out-of-scope methods -----------------------------------------------------
 
 
 def test_a_flow_round_trips_through_cloudpickle():

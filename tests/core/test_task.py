@@ -13,7 +13,7 @@ from prefect_core.core.task import NoDefault, TaskMetaclass
 from prefect_core.tasks.core.function import FunctionTask
 from prefect_core.utilities.tasks import task
 
-# -- metaclass: run signature checks ---------------------------------------------------
+# -- metaclass: run signature checks -------------------------------------------------------
 
 
 def test_task_class_uses_the_task_metaclass():
@@ -124,7 +124,7 @@ def test_subclass_without_run_inherits_the_parent_run():
     assert Child().run(x=1) == 2
 
 
-# -- metaclass: __init__ wrapping --------------------------------------------------------
+# -- metaclass: __init__ wrapping ----------------------------------------------------------
 
 
 class Configurable(Task):
@@ -292,7 +292,7 @@ def test_base_run_is_annotated_as_returning_none():
     assert inspect.signature(Task.run).return_annotation is None
 
 
-# -- inputs / outputs ------------------------------------------------------------------------
+# -- inputs / outputs ----------------------------------------------------------------------
 
 
 class Annotated(Task):
@@ -333,7 +333,7 @@ def test_inputs_of_a_function_task_describe_the_function():
     assert scale.outputs() is float
 
 
-# -- __signature__ ---------------------------------------------------------------------------
+# -- __signature__ -------------------------------------------------------------------------
 
 CALL_EXTRAS = (
     "mapped: bool = False, task_args: dict = None, upstream_tasks: Iterable[Any] = None, "
@@ -390,7 +390,7 @@ def test_signature_is_cached_per_instance():
     assert t.__signature__ is t.__signature__
 
 
-# -- nout -------------------------------------------------------------------------------------
+# -- nout ----------------------------------------------------------------------------------
 
 
 def _returning(annotation):
@@ -454,7 +454,7 @@ def test_nout_inference_never_raises_on_odd_annotations():
     assert _returning(Odd()).nout is None
 
 
-# -- NoDefault ----------------------------------------------------------------------------------
+# -- NoDefault -----------------------------------------------------------------------------
 
 
 def test_no_default_is_a_single_member_enum_with_a_readable_repr():

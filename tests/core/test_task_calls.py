@@ -27,7 +27,7 @@ class Echo(Task):
         return value
 
 
-# -- copy ------------------------------------------------------------------------------------
+# -- copy ----------------------------------------------------------------------------------
 
 
 def test_copy_is_a_new_instance_of_the_same_class_with_the_same_attributes():
@@ -127,7 +127,7 @@ def test_copy_of_a_constant_is_not_tracked():
         assert copied not in context.get("_unused_task_tracker")
 
 
-# -- __call__ ----------------------------------------------------------------------------------
+# -- __call__ ------------------------------------------------------------------------------
 
 
 def test_calling_a_task_adds_a_bound_copy_to_the_active_flow():
@@ -294,7 +294,7 @@ def test_calling_a_slugged_task_twice_collides_on_the_copy_slug():
     assert flow.slugs[first] == "x-copy"
 
 
-# -- bind ---------------------------------------------------------------------------------------
+# -- bind ----------------------------------------------------------------------------------
 
 
 def test_bind_adds_the_task_itself_and_returns_it():

@@ -25,7 +25,7 @@ def pair() -> Tuple[int, int]:  # noqa: UP006
     return 1, 2
 
 
-# -- map ---------------------------------------------------------------------------------------
+# -- map -----------------------------------------------------------------------------------
 
 
 def test_map_creates_mapped_edges_from_task_inputs():
@@ -130,7 +130,7 @@ def test_flatten_annotation_on_a_mapped_input_makes_a_flattened_edge():
     assert flow.edges == {Edge(nested, result, key="x", mapped=True, flattened=True)}
 
 
-# -- set_dependencies / set_upstream / set_downstream -----------------------------------------
+# -- set_dependencies / set_upstream / set_downstream --------------------------------------
 
 
 def test_set_dependencies_without_any_flow_is_rejected():
@@ -194,7 +194,7 @@ def test_set_upstream_without_any_flow_is_rejected():
         Task().set_upstream(Task())
 
 
-# -- pipe ----------------------------------------------------------------------------------------
+# -- pipe ----------------------------------------------------------------------------------
 
 
 def test_pipe_calls_the_task_with_self_first():
@@ -225,7 +225,7 @@ def test_pipe_rejects_a_self_keyword():
         Task().pipe(add, self=1)
 
 
-# -- indexing ---------------------------------------------------------------------------------
+# -- indexing ------------------------------------------------------------------------------
 
 
 def test_indexing_creates_a_get_item_task_named_after_the_key():
@@ -268,7 +268,7 @@ def test_indexing_outside_a_flow_is_rejected():
         Task()[0]
 
 
-# -- unpacking -------------------------------------------------------------------------------
+# -- unpacking -----------------------------------------------------------------------------
 
 
 def test_iterating_a_task_without_nout_is_rejected():

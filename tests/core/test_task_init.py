@@ -23,7 +23,7 @@ DELAY_WITHOUT_RETRIES_MESSAGE = (
 )
 TIMEOUT_MESSAGE = "Only integer timeouts (representing seconds) are supported."
 
-# -- name, slug, logger ------------------------------------------------------------------
+# -- name, slug, logger --------------------------------------------------------------------
 
 
 def test_name_defaults_to_the_class_name():
@@ -87,7 +87,7 @@ def test_tags_include_the_tags_of_the_context():
         assert Task(tags=["own"]).tags == {"own", "ctx"}
 
 
-# -- retries ---------------------------------------------------------------------------------
+# -- retries -------------------------------------------------------------------------------
 
 
 def test_max_retries_defaults_to_the_configured_zero():
@@ -202,7 +202,7 @@ def test_delay_without_retries_is_reported_before_a_bad_timeout():
     assert str(raised.value) == DELAY_WITHOUT_RETRIES_MESSAGE
 
 
-# -- timeout -----------------------------------------------------------------------------------
+# -- timeout -------------------------------------------------------------------------------
 
 
 def test_timeout_defaults_to_the_configured_none():
@@ -241,7 +241,7 @@ def test_non_integer_timeouts_are_rejected(bad):
     assert str(raised.value) == TIMEOUT_MESSAGE
 
 
-# -- trigger, skipping, caching ------------------------------------------------------------------
+# -- trigger, skipping, caching ------------------------------------------------------------
 
 
 def test_trigger_defaults_to_all_successful():
@@ -300,7 +300,7 @@ def test_auto_generated_is_false():
     assert Task().auto_generated is False
 
 
-# -- result and target ---------------------------------------------------------------------------
+# -- result and target ---------------------------------------------------------------------
 
 
 def test_result_and_target_are_stored():
@@ -330,7 +330,7 @@ def test_target_equal_to_the_result_location_does_not_warn():
         Task(result=Result(location="here"), target="here")
 
 
-# -- state handlers and on_failure ---------------------------------------------------------------
+# -- state handlers and on_failure ---------------------------------------------------------
 
 
 def test_state_handlers_default_to_an_empty_list():
@@ -373,7 +373,7 @@ def test_on_failure_handler_calls_back_only_for_failed_states():
     assert calls == [(t, failed)]
 
 
-# -- unused-task tracking ---------------------------------------------------------------------
+# -- unused-task tracking ------------------------------------------------------------------
 
 
 def test_task_created_in_a_flow_block_is_tracked_as_unused():

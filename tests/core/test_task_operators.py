@@ -128,7 +128,7 @@ def test_equality_operators_do_not_build_tasks():
     assert flow.tasks == {t}
 
 
-# -- `|`: state dependencies ------------------------------------------------------------------
+# -- `|`: state dependencies ---------------------------------------------------------------
 
 
 def test_pipe_operator_makes_the_right_task_depend_on_the_left_and_returns_it():
