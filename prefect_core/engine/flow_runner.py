@@ -130,7 +130,8 @@ class FlowRunner(Runner):
         parameters = dict(parameters or {})
         task_states = dict(task_states or {})
         task_contexts = {task: dict(ctx) for task, ctx in (task_contexts or {}).items()}
-        return_tasks = set(return_tasks or ())
+        if not isinstance(return_tasks, (set, frozenset)):
+            return_tasks = set(return_tasks or ())
         if executor is None:
             executor = self.flow.executor or get_default_executor_class()()
 
@@ -203,9 +204,12 @@ class FlowRunner(Runner):
         if not state.is_running():
             raise ENDRUN(state)
         flow = self.flow
-        if not return_tasks <= flow.tasks:
+        if not (return_tasks is flow.tasks or return_tasks <= flow.tasks):
             raise ValueError("Some tasks in return_tasks were not found in the flow.")
-        final_tasks = flow.terminal_tasks() | flow.reference_tasks() | return_tasks
+        if len(return_tasks) == len(flow.tasks):
+            final_tasks = return_tasks  # every task is returned, so every state is kept
+        else:
+            final_tasks = flow.terminal_tasks() | flow.reference_tasks() | return_tasks
         plan = plan_run(flow, final_tasks)
         run_context = prefect_context.current()
         handlers = list(task_runner_state_handlers or [])
@@ -315,9 +319,11 @@ def _set_date_keys(context: dict[str, Any], logger: Any) -> None:
     given = context.get("date")
     if isinstance(given, str):
         try:
-            context["date"] = datetime.fromisoformat(given)
+            parsed = datetime.fromisoformat(given)
         except ValueError:
             pass
+        else:  # date-only or offset-less strings are UTC
+            context["date"] = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     date = context.get("date")
     if isinstance(date, datetime):
         if date.tzinfo is None:

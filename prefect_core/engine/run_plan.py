@@ -37,6 +37,7 @@ def plan_run(flow: Flow, final_tasks: set[Task]) -> list[PlannedTask]:
     from prefect_core.utilities.tasks import as_task
 
     order = flow.sorted_tasks()
+    everything_final = len(final_tasks) == len(order)
     position = {task: index for index, task in enumerate(order)}
     edges_in, edges_out, constants = flow._edges_in, flow._edges_out, flow.constants
     plan = []
@@ -56,7 +57,7 @@ def plan_run(flow: Flow, final_tasks: set[Task]) -> list[PlannedTask]:
                 else [],
                 readers=len(edges_out.get(task, ())),
                 is_mapped=any(edge.mapped for edge in edges),
-                is_final=task in final_tasks,
+                is_final=everything_final or task in final_tasks,
             )
         )
     return plan

@@ -137,9 +137,10 @@ class TaskRunner(Runner):
                 self.task.name if map_index is None else f"{self.task.name}[{map_index}]"
             )
             state, task_context = self.initialize_run(state, task_context)
-            looping = "task_loop_count" in task_context
+            # Logged only outside loop iterations, and only formatted when INFO is on.
+            log_info = "task_loop_count" not in task_context and self.logger.isEnabledFor(_INFO)
             name = task_context["task_full_name"]
-            if not looping:
+            if log_info:
                 self.logger.info("Task '%s': Starting task run...", name)
             try:
                 while True:
@@ -155,7 +156,7 @@ class TaskRunner(Runner):
                     _loop_iteration(task_context),
                 )
                 raise
-            if not looping:
+            if log_info:
                 self.logger.info(
                     "Task '%s': Finished task run for task with final state: '%s'",
                     name,
@@ -275,6 +276,8 @@ class TaskRunner(Runner):
     @call_state_handlers
     def check_upstream_finished(self, state: State, upstream_states: dict[Edge, State]) -> State:
         """Wait (end the run unchanged) while any upstream task is unfinished."""
+        if not upstream_states:
+            return state
         for upstream_state in _expanded_upstream_states(upstream_states):
             if not upstream_state.is_finished():
                 raise ENDRUN(state)
@@ -283,7 +286,7 @@ class TaskRunner(Runner):
     @call_state_handlers
     def check_upstream_skipped(self, state: State, upstream_states: dict[Edge, State]) -> State:
         """Skip the task when an upstream task was skipped (unless it opts out)."""
-        if self.task.skip_on_upstream_skip:
+        if upstream_states and self.task.skip_on_upstream_skip:
             for upstream_state in _expanded_upstream_states(upstream_states):
                 if upstream_state.is_skipped():
                     raise ENDRUN(

@@ -13,6 +13,8 @@ from prefect_core.core.task import NoDefault, TaskMetaclass
 from prefect_core.tasks.core.function import FunctionTask
 from prefect_core.utilities.tasks import task
 
+pytestmark = pytest.mark.filterwarnings("error::UserWarning")
+
 # -- metaclass: run signature checks -------------------------------------------------------
 
 

@@ -11,6 +11,8 @@ from prefect_core.utilities.context import context
 from prefect_core.utilities.edges import mapped
 from prefect_core.utilities.tasks import tags, task
 
+pytestmark = pytest.mark.filterwarnings("error::UserWarning")
+
 
 @task
 def add(x, y=10):

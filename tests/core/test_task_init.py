@@ -15,6 +15,8 @@ from prefect_core.utilities.configuration import set_temporary_config
 from prefect_core.utilities.context import context
 from prefect_core.utilities.tasks import tags
 
+pytestmark = pytest.mark.filterwarnings("error::UserWarning")
+
 DELAY = timedelta(seconds=5)
 RETRY_DELAY_MESSAGE = "A datetime.timedelta `retry_delay` must be provided if max_retries > 0"
 RETRY_ON_MESSAGE = "A number of `max_retries` must be provided if `retry_on` is set."
