@@ -75,8 +75,9 @@ class Edge:
         self.key = key
         self.mapped: bool = mapped
         self.flattened: bool = flattened
-        # Edges are dictionary keys on the engine's hot path: hash them once.
-        self._hash = hash(self._identity())
+        # Edges are dictionary keys on the engine's hot path: hash them once
+        # (the tuple is `_identity()`, spelled out because this runs once per edge).
+        self._hash = hash((id(upstream_task), id(downstream_task), key, mapped, flattened))
 
     @property
     def tasks(self) -> set[Task]:

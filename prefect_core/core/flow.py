@@ -227,8 +227,15 @@ class Flow:
         self.edges.add(edge)
         if len(self.edges) == edge_count:  # an equal edge is already there
             return
-        self._edges_in.setdefault(edge.downstream_task, []).append(edge)
-        self._edges_out.setdefault(edge.upstream_task, []).append(edge)
+        # try/except rather than setdefault: no throwaway list for the common case
+        try:
+            self._edges_in[edge.downstream_task].append(edge)
+        except KeyError:
+            self._edges_in[edge.downstream_task] = [edge]
+        try:
+            self._edges_out[edge.upstream_task].append(edge)
+        except KeyError:
+            self._edges_out[edge.upstream_task] = [edge]
         self._changed()
         self._record_undo(lambda: self._discard_edge(edge))
 
@@ -299,6 +306,7 @@ class Flow:
         if (
             key is not None
             and not (mapped or flattened)
+            and not isinstance(upstream_task, Task)
             and isinstance(downstream_task, Task)
             and holds_no_task(upstream_task)
         ):

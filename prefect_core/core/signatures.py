@@ -86,7 +86,10 @@ class RunSignature:
         self._required_names = tuple(
             p.name for p in parameters if p.kind in named and p.default is kinds.empty
         )
-        self._parameter_order = {name: index for index, name in enumerate(signature.parameters)}
+        # Only named parameters: everything `**kwargs` collects sorts after them.
+        self._parameter_order = {
+            p.name: index for index, p in enumerate(parameters) if p.kind is not kinds.VAR_KEYWORD
+        }
         self._var_keyword = next((p.name for p in parameters if p.kind is kinds.VAR_KEYWORD), None)
         self._fast = not any(
             p.kind in (kinds.POSITIONAL_ONLY, kinds.VAR_POSITIONAL) for p in parameters

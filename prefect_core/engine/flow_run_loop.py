@@ -162,8 +162,7 @@ def _run_passes(
             return flow_state, True
         if flow_state.is_finished():
             return flow_state, False
-        if not _resume_paused_tasks(flow_state.result):
-            return flow_state, False
+        _resume_paused_tasks(flow_state.result)
         next_start = _earliest_start(flow_state.result.values())
         if next_start is None:
             return flow_state, False
@@ -181,20 +180,23 @@ def _uuid4_strings(count: int) -> list[str]:
     return strings
 
 
-def _resume_paused_tasks(task_states: dict[Task, State]) -> bool:
-    """Offer each task paused without a deadline for resuming; False stops the run.
+def _resume_paused_tasks(task_states: dict[Task, State]) -> None:
+    """Offer each task paused without a deadline for resuming.
 
-    Only an interactive terminal is asked; elsewhere the tasks stay `Paused`.
+    Only an interactive terminal is asked; elsewhere the tasks stay `Paused` (the rest of
+    the run, e.g. other tasks' retries, goes on without them).
     """
     for task, state in list(task_states.items()):
         if not (isinstance(state, Paused) and state.start_time is None):
             continue
-        if not sys.stdin or not sys.stdin.isatty():
-            return False
-        while input(f"{task} is currently Paused; enter 'y' to resume:\n").strip() != "y":
-            pass
+        try:
+            if not sys.stdin or not sys.stdin.isatty():
+                return
+            while input(f"{task} is currently Paused; enter 'y' to resume:\n").strip() != "y":
+                pass
+        except (EOFError, ValueError, OSError):  # stdin closed, detached or at its end
+            return
         task_states[task] = Resume("Approval given to resume.")
-    return True
 
 
 def _earliest_start(states: Any) -> datetime | None:

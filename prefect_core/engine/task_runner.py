@@ -27,6 +27,7 @@ from dask.base import tokenize
 from prefect_core.engine import signals
 from prefect_core.engine.result import NoResult, Result
 from prefect_core.engine.result.base import ResultDeserializationError, ResultNotImplementedError
+from prefect_core.engine.results import ConstantResult, SecretResult
 from prefect_core.engine.runner import Runner, call_state_handlers
 from prefect_core.engine.signals import ENDRUN
 from prefect_core.engine.state import (
@@ -481,9 +482,9 @@ class TaskRunner(Runner):
             return self.result.write(value, **values)
         except ResultNotImplementedError:
             return self.result.from_value(value)
-        except (OSError, TypeError, ValueError, AttributeError) as exc:
-            if isinstance(exc, ValueError) and "Cannot write values" in str(exc):
-                raise
+        except Exception as exc:
+            if isinstance(self.result, (ConstantResult, SecretResult)):
+                raise  # as in 1.4.1: they refuse writes -> "Unexpected error: ValueError(...)"
             message = (
                 f"Task '{self.task.name}': could not store its result with "
                 f"{type(self.result).__name__}: {type(exc).__name__}: {exc}"

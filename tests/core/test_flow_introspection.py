@@ -119,9 +119,7 @@ def test_upstream_and_downstream_tasks(diamond):
     assert flow.downstream_tasks(d) == set()
 
 
-@pytest.mark.parametrize(
-    "method", ["edges_to", "edges_from", "upstream_tasks", "downstream_tasks"]
-)
+@pytest.mark.parametrize("method", ["edges_to", "edges_from", "upstream_tasks", "downstream_tasks"])
 def test_neighbour_queries_reject_a_task_outside_the_flow(diamond, method):
     flow, _ = diamond
     stranger = Task(name="stranger")

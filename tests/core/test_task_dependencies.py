@@ -130,6 +130,23 @@ def test_flatten_annotation_on_a_mapped_input_makes_a_flattened_edge():
     assert flow.edges == {Edge(nested, result, key="x", mapped=True, flattened=True)}
 
 
+def test_map_with_an_explicit_flow_needs_no_context():
+    flow = Flow("f")
+    result = add.map([1, 2], flow=flow)
+    assert result in flow.tasks
+    assert {edge.mapped for edge in flow.edges} == {True}
+
+
+def test_a_call_with_mapped_true_skips_the_subscriptable_check_and_keeps_nout():
+    with Flow("f") as flow:
+        result = add(1, mapped=True)
+        mapped_pair = pair(mapped=True)
+    (edge,) = flow.edges_to(result)
+    assert isinstance(edge.upstream_task, Constant)
+    assert edge.mapped is True
+    assert mapped_pair.nout == 2
+
+
 # -- set_dependencies / set_upstream / set_downstream --------------------------------------
 
 

@@ -83,9 +83,7 @@ def test_unknown_parameters_are_reported():
     flow, *_ = parameter_flow()
     with pytest.raises(ValueError) as info:
         flow.run(parameters={"x": 1, "zeta": 2, "alpha": 3})
-    assert str(info.value) == (
-        "Flow.run received the following unexpected parameters: alpha, zeta"
-    )
+    assert str(info.value) == ("Flow.run received the following unexpected parameters: alpha, zeta")
 
 
 def test_missing_required_parameters_are_reported():
@@ -155,8 +153,7 @@ def test_cycle_gives_a_failed_state_naming_the_cycle(caplog):
         "Tasks on the cycle: first -> second -> first')"
     )
     assert isinstance(state.result, ValueError)
-    assert any("Unexpected error occured in FlowRunner" in r.getMessage()
-               for r in caplog.records)
+    assert any("Unexpected error occured in FlowRunner" in r.getMessage() for r in caplog.records)
 
 
 def test_handler_returning_state_without_results_fills_pending_tasks():
@@ -200,8 +197,17 @@ def test_custom_runner_class_is_used():
 
 def test_flow_run_context_keys():
     with Flow("ids") as flow:
-        seen = peek(["flow_id", "flow_run_id", "flow_run_name", "task_id", "task_run_id",
-                     "scheduled_start_time", "flow_name"])
+        seen = peek(
+            [
+                "flow_id",
+                "flow_run_id",
+                "flow_run_name",
+                "task_id",
+                "task_run_id",
+                "scheduled_start_time",
+                "flow_name",
+            ]
+        )
     values = flow.run(flow_run_name="nightly").result[seen].result
     assert values["flow_id"] == "ids"
     assert values["flow_name"] == "ids"
@@ -222,8 +228,9 @@ def test_flow_run_id_from_context_wins():
 def test_run_on_schedule_false_runs_once_now():
     from prefect_core.schedules import IntervalSchedule
 
-    schedule = IntervalSchedule(start_date=datetime.now(UTC) + timedelta(days=1),
-                                interval=timedelta(hours=1))
+    schedule = IntervalSchedule(
+        start_date=datetime.now(UTC) + timedelta(days=1), interval=timedelta(hours=1)
+    )
     with Flow("scheduled", schedule=schedule) as flow:
         a = one()
     started = time.monotonic()
@@ -496,3 +503,84 @@ def test_retrying_is_never_the_final_task_state():
     state = flow.run()
     assert not isinstance(state.result[flaky], Retrying)
     assert state.result[flaky].is_successful()
+
+
+def test_paused_task_does_not_stop_other_tasks_retries(no_terminal):
+    events = []
+
+    @task(trigger=triggers.manual_only)
+    def gate():
+        return "g"
+
+    with Flow("paused-and-retrying") as flow:
+        flaky = make_flaky(events, delay=0.2)()
+        paused = gate()
+    state = flow.run()
+    assert type(state.result[flaky]) is Success
+    assert type(state.result[paused]) is Paused
+    assert type(state) is Running
+
+
+def test_closed_stdin_leaves_the_task_paused(monkeypatch):
+    closed = io.StringIO("")
+    closed.close()
+    monkeypatch.setattr("sys.stdin", closed)
+    flow, start, gate, end = manual_flow()
+    state = flow.run()
+    assert type(state.result[gate]) is Paused
+
+
+def test_end_of_input_on_a_terminal_leaves_the_task_paused(monkeypatch):
+    monkeypatch.setattr("sys.stdin", Terminal(""))
+    flow, start, gate, end = manual_flow()
+    state = flow.run()
+    assert type(state.result[gate]) is Paused
+    assert type(state.result[end]) is Pending
+
+
+def test_target_hits_are_not_added_to_caches(tmp_path):
+    from prefect_core.engine.results import LocalResult
+
+    @task(target="out.bin", result=LocalResult(dir=tmp_path), checkpoint=True)
+    def produce():
+        return 5
+
+    with Flow("target") as flow:
+        p = produce()
+    flow.run(context={"checkpointing": True})
+    state = flow.run()
+    assert type(state.result[p]) is Cached
+    assert state.result[p].result == 5
+    assert not context.caches.get("produce")
+
+
+def test_keyboard_interrupt_reaches_the_caller_and_names_the_task(caplog):
+    handler_states = []
+
+    @task
+    def slow_step():
+        raise KeyboardInterrupt
+
+    with Flow("interrupt", state_handlers=[lambda f, o, n: handler_states.append(n)]) as flow:
+        slow_step()
+    with caplog.at_level(logging.ERROR, logger="prefect_core"):
+        with pytest.raises(KeyboardInterrupt):
+            flow.run()
+    assert any(
+        "slow_step" in r.getMessage() and "KeyboardInterrupt" in r.getMessage()
+        for r in caplog.records
+    )
+    assert not any(state.is_successful() for state in handler_states)
+
+
+def test_raise_on_exception_raises_the_task_error_out_of_run():
+    from prefect_core.utilities.debug import raise_on_exception
+
+    @task
+    def broken():
+        raise ZeroDivisionError("in task")
+
+    with Flow("raise") as flow:
+        broken()
+    with raise_on_exception(), pytest.raises(ZeroDivisionError, match="in task"):
+        flow.run()

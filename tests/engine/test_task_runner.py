@@ -393,9 +393,7 @@ def test_trigger_sees_every_upstream_state():
         return True
 
     first, second = Success(result=1), Success(result=2)
-    TaskRunner(Counter(trigger=spy)).run(
-        upstream_states={**upstream(first), **upstream(second)}
-    )
+    TaskRunner(Counter(trigger=spy)).run(upstream_states={**upstream(first), **upstream(second)})
     assert seen == [first, second]
 
 

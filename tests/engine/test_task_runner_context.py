@@ -46,12 +46,16 @@ def names(calls):
 def test_task_handlers_run_before_runner_handlers():
     order = []
     task = Add(state_handlers=[lambda t, o, n: order.append(("task", type(n).__name__))])
-    runner = TaskRunner(task, state_handlers=[
-        lambda r, o, n: order.append(("runner", type(n).__name__))
-    ])
+    runner = TaskRunner(
+        task, state_handlers=[lambda r, o, n: order.append(("runner", type(n).__name__))]
+    )
     runner.run()
-    assert order == [("task", "Running"), ("runner", "Running"),
-                     ("task", "Success"), ("runner", "Success")]
+    assert order == [
+        ("task", "Running"),
+        ("runner", "Running"),
+        ("task", "Success"),
+        ("runner", "Success"),
+    ]
 
 
 def test_handlers_receive_the_task_and_the_runner():
@@ -167,8 +171,11 @@ def test_on_failure_is_not_called_on_success():
 
 def test_on_failure_is_called_before_a_retry():
     calls = []
-    task = Broken(on_failure=lambda t, s: calls.append(type(s).__name__),
-                  max_retries=1, retry_delay=timedelta(0))
+    task = Broken(
+        on_failure=lambda t, s: calls.append(type(s).__name__),
+        max_retries=1,
+        retry_delay=timedelta(0),
+    )
     state = TaskRunner(task).run()
     assert type(state) is Retrying
     assert calls == ["Failed"]
@@ -183,8 +190,10 @@ def test_on_failure_sees_trigger_failures():
 
 def test_on_failure_keeps_other_handlers():
     calls = []
-    task = Broken(state_handlers=[lambda t, o, n: calls.append("handler")],
-                  on_failure=lambda t, s: calls.append("on_failure"))
+    task = Broken(
+        state_handlers=[lambda t, o, n: calls.append("handler")],
+        on_failure=lambda t, s: calls.append("on_failure"),
+    )
     TaskRunner(task).run()
     assert calls == ["handler", "handler", "on_failure"]
 
@@ -193,8 +202,19 @@ def test_on_failure_keeps_other_handlers():
 
 
 def test_context_keys_inside_a_task_run():
-    task = Peek(["task_name", "task_full_name", "task_run_count", "map_index", "task_tags",
-                 "checkpointing", "resume"], name="peek", tags=["a", "b"])
+    task = Peek(
+        [
+            "task_name",
+            "task_full_name",
+            "task_run_count",
+            "map_index",
+            "task_tags",
+            "checkpointing",
+            "resume",
+        ],
+        name="peek",
+        tags=["a", "b"],
+    )
     state = TaskRunner(task).run(context={"checkpointing": False})
     assert state.result == {
         "task_name": "peek",
@@ -238,9 +258,7 @@ def test_task_run_count_follows_retrying_state():
 
 
 def test_task_run_count_is_taken_from_state_context():
-    state = TaskRunner(Peek(["task_run_count"])).run(
-        state=Pending(context={"task_run_count": 5})
-    )
+    state = TaskRunner(Peek(["task_run_count"])).run(state=Pending(context={"task_run_count": 5}))
     assert state.result == {"task_run_count": 5}
 
 
@@ -318,3 +336,9 @@ def test_unexpected_pipeline_error_propagates_under_raise_on_exception():
 
     with raise_on_exception(), pytest.raises(RuntimeError):
         BadRunner(Add()).run()
+
+
+def test_the_callers_context_is_visible_inside_the_run():
+    with context(outer="visible"):
+        state = TaskRunner(Peek(["outer"])).run()
+    assert state.result == {"outer": "visible"}

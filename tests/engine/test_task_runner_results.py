@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
+import threading
 from datetime import UTC, datetime, timedelta
 
 import cloudpickle
@@ -14,7 +16,7 @@ from prefect_core.core.edge import Edge
 from prefect_core.core.task import Task
 from prefect_core.engine import cache_validators, signals
 from prefect_core.engine.result import Result
-from prefect_core.engine.results import ConstantResult, LocalResult, PrefectResult
+from prefect_core.engine.results import ConstantResult, LocalResult, PrefectResult, SecretResult
 from prefect_core.engine.serializers import JSONSerializer
 from prefect_core.engine.state import Cached, Failed, Pending, Running, Skipped, Success
 from prefect_core.engine.task_runner import TaskRunner
@@ -35,9 +37,7 @@ class Counter(Task):
 
 def inputs(task, **values):
     """Keyed upstream `Success` states feeding `values` into `task`."""
-    return {
-        Edge(Task(), task, key=key): Success(result=value) for key, value in values.items()
-    }
+    return {Edge(Task(), task, key=key): Success(result=value) for key, value in values.items()}
 
 
 def checkpointing(value=True):
@@ -221,27 +221,32 @@ def test_invalid_context_cache_reruns_with_a_warning(caplog):
         state = TaskRunner(task).run(context={"caches": {"t": [expired]}})
     assert type(state) is Cached
     assert state.result == 1
-    assert any("Can't use cache because it is now invalid" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "Can't use cache because it is now invalid" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_all_inputs_validator_reuses_cache_for_the_same_inputs():
-    task = Counter(name="t", cache_for=timedelta(minutes=5),
-                   cache_validator=cache_validators.all_inputs)
+    task = Counter(
+        name="t", cache_for=timedelta(minutes=5), cache_validator=cache_validators.all_inputs
+    )
     first = TaskRunner(task).run(upstream_states=inputs(task, x=1))
-    again = TaskRunner(task).run(upstream_states=inputs(task, x=1),
-                                 context={"caches": {"t": [first]}})
+    again = TaskRunner(task).run(
+        upstream_states=inputs(task, x=1), context={"caches": {"t": [first]}}
+    )
     assert again is first
-    other = TaskRunner(task).run(upstream_states=inputs(task, x=2),
-                                 context={"caches": {"t": [first]}})
+    other = TaskRunner(task).run(
+        upstream_states=inputs(task, x=2), context={"caches": {"t": [first]}}
+    )
     assert other is not first
     assert other.result == 3
     assert task.calls == 2
 
 
 def test_all_parameters_validator_compares_parameters():
-    task = Counter(name="t", cache_for=timedelta(minutes=5),
-                   cache_validator=cache_validators.all_parameters)
+    task = Counter(
+        name="t", cache_for=timedelta(minutes=5), cache_validator=cache_validators.all_parameters
+    )
     first = TaskRunner(task).run(context={"parameters": {"p": 1}})
     same = TaskRunner(task).run(context={"parameters": {"p": 1}, "caches": {"t": [first]}})
     changed = TaskRunner(task).run(context={"parameters": {"p": 2}, "caches": {"t": [first]}})
@@ -255,11 +260,15 @@ def test_partial_inputs_only_validator_ignores_other_inputs():
         def run(self, x, y):
             return x + y
 
-    task = Two(name="t", cache_for=timedelta(minutes=5),
-               cache_validator=cache_validators.partial_inputs_only(validate_on=["x"]))
+    task = Two(
+        name="t",
+        cache_for=timedelta(minutes=5),
+        cache_validator=cache_validators.partial_inputs_only(validate_on=["x"]),
+    )
     first = TaskRunner(task).run(upstream_states=inputs(task, x=1, y=1))
-    again = TaskRunner(task).run(upstream_states=inputs(task, x=1, y=5),
-                                 context={"caches": {"t": [first]}})
+    again = TaskRunner(task).run(
+        upstream_states=inputs(task, x=1, y=5), context={"caches": {"t": [first]}}
+    )
     assert again is first
     assert again.result == 2
 
@@ -410,8 +419,10 @@ def test_success_signal_result_is_checkpointed(tmp_path):
 
 def test_checkpointed_state_transitions_are_unchanged(tmp_path):
     calls = []
-    task = Counter(result=LocalResult(dir=tmp_path),
-                   state_handlers=[lambda t, o, n: calls.append((type(o), type(n)))])
+    task = Counter(
+        result=LocalResult(dir=tmp_path),
+        state_handlers=[lambda t, o, n: calls.append((type(o), type(n)))],
+    )
     TaskRunner(task).run(context=checkpointing())
     assert calls == [(Pending, Running), (Running, Success)]
 
@@ -425,3 +436,42 @@ def test_falsy_values_other_than_none_are_written(tmp_path, value):
     state = TaskRunner(Falsy(result=LocalResult(dir=tmp_path))).run(context=checkpointing())
     assert state.result == value
     assert len(os.listdir(tmp_path)) == 1
+
+
+def test_secret_result_cannot_be_written():
+    class Secret(Task):
+        def run(self, name=None):
+            return "s3cr3t"
+
+    state = TaskRunner(Counter(result=SecretResult(Secret()))).run(context=checkpointing())
+    assert type(state) is Failed
+    assert state.message == "Unexpected error: ValueError('SecretResults cannot be written to.')"
+
+
+def test_unpicklable_value_fails_naming_the_task(tmp_path):
+    class MakeLock(Task):
+        def run(self):
+            return threading.Lock()
+
+    task = MakeLock(name="locker", result=LocalResult(dir=tmp_path))
+    state = TaskRunner(task).run(context=checkpointing())
+    assert type(state) is Failed
+    assert state.message.startswith("Task 'locker': could not store its result with LocalResult")
+    assert os.listdir(tmp_path) == []
+
+
+def test_pickling_error_fails_naming_the_task(tmp_path):
+    class Refuses:
+        def __reduce__(self):
+            raise pickle.PicklingError("refused")
+
+    class Make(Task):
+        def run(self):
+            return Refuses()
+
+    state = TaskRunner(Make(name="maker", result=LocalResult(dir=tmp_path))).run(
+        context=checkpointing()
+    )
+    assert type(state) is Failed
+    assert "Task 'maker'" in state.message
+    assert "PicklingError: refused" in state.message

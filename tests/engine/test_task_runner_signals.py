@@ -185,13 +185,12 @@ def test_exception_propagates_under_raise_on_exception():
 def test_keyboard_interrupt_reaches_the_caller_and_nothing_succeeds(caplog):
     calls, handler = transitions()
     task = Raiser(KeyboardInterrupt(), name="slow", state_handlers=[handler])
-    with caplog.at_level(logging.ERROR, logger="prefect_core"), pytest.raises(
-        KeyboardInterrupt
-    ):
+    with caplog.at_level(logging.ERROR, logger="prefect_core"), pytest.raises(KeyboardInterrupt):
         TaskRunner(task).run()
     assert calls == [("Pending", "Running")]
-    assert any("slow" in r.getMessage() and "interrupt" in r.getMessage().lower()
-               for r in caplog.records)
+    assert any(
+        "slow" in r.getMessage() and "interrupt" in r.getMessage().lower() for r in caplog.records
+    )
 
 
 # -- timeouts ---------------------------------------------------------------------------
@@ -268,20 +267,25 @@ def test_retry_runs_again_with_incremented_run_count():
 
 def test_retry_transitions_are_reported():
     calls, handler = transitions()
-    task = Raiser(ValueError("x"), max_retries=1, retry_delay=timedelta(0),
-                  state_handlers=[handler])
+    task = Raiser(
+        ValueError("x"), max_retries=1, retry_delay=timedelta(0), state_handlers=[handler]
+    )
     retrying = TaskRunner(task).run()
     task.error = None
     TaskRunner(task).run(state=retrying)
     assert calls == [
-        ("Pending", "Running"), ("Running", "Failed"), ("Failed", "Retrying"),
-        ("Retrying", "Running"), ("Running", "Success"),
+        ("Pending", "Running"),
+        ("Running", "Failed"),
+        ("Failed", "Retrying"),
+        ("Retrying", "Running"),
+        ("Running", "Success"),
     ]
 
 
 def test_retry_on_matching_error_retries():
-    task = Raiser(KeyError("k"), max_retries=1, retry_delay=timedelta(0),
-                  retry_on=[KeyError, OSError])
+    task = Raiser(
+        KeyError("k"), max_retries=1, retry_delay=timedelta(0), retry_on=[KeyError, OSError]
+    )
     assert type(TaskRunner(task).run()) is Retrying
 
 
@@ -293,8 +297,7 @@ def test_retry_on_other_error_does_not_retry():
 
 
 def test_retry_on_subclass_of_listed_error_retries():
-    task = Raiser(FileNotFoundError("f"), max_retries=1, retry_delay=timedelta(0),
-                  retry_on=OSError)
+    task = Raiser(FileNotFoundError("f"), max_retries=1, retry_delay=timedelta(0), retry_on=OSError)
     assert type(TaskRunner(task).run()) is Retrying
 
 
@@ -304,8 +307,12 @@ def test_fail_signal_is_not_retried_with_retry_on():
 
 
 def test_fail_signal_with_matching_result_is_retried_with_retry_on():
-    task = Raiser(signals.FAIL("f", result=KeyError("k")), max_retries=1,
-                  retry_delay=timedelta(0), retry_on=KeyError)
+    task = Raiser(
+        signals.FAIL("f", result=KeyError("k")),
+        max_retries=1,
+        retry_delay=timedelta(0),
+        retry_on=KeyError,
+    )
     assert type(TaskRunner(task).run()) is Retrying
 
 
@@ -359,9 +366,12 @@ def test_loop_reruns_the_task_until_it_returns():
 
 def test_loop_transitions_and_messages_are_reported():
     calls = []
-    task = Looper(until=2, state_handlers=[
-        lambda t, o, n: calls.append((type(o).__name__, type(n).__name__, n.message))
-    ])
+    task = Looper(
+        until=2,
+        state_handlers=[
+            lambda t, o, n: calls.append((type(o).__name__, type(n).__name__, n.message))
+        ],
+    )
     TaskRunner(task).run()
     assert calls == [
         ("Pending", "Running", "Starting task run."),
@@ -427,3 +437,23 @@ def test_loop_failure_without_retries_fails():
 def test_loop_keys_do_not_leak_after_the_run():
     TaskRunner(Looper(until=2)).run()
     assert "task_loop_count" not in context
+
+
+def test_loop_retry_reads_a_checkpointed_loop_result(tmp_path):
+    from prefect_core.engine.results import LocalResult
+
+    task = Looper(
+        until=4,
+        fail_at=3,
+        max_retries=1,
+        retry_delay=timedelta(0),
+        result=LocalResult(dir=tmp_path),
+    )
+    retrying = TaskRunner(task).run(context={"checkpointing": True})
+    location = retrying._result.location
+    assert location.startswith(str(tmp_path))
+    retrying._result = LocalResult(dir=tmp_path, location=location)
+    assert retrying._result.value is None
+    final = TaskRunner(task).run(state=retrying, context={"checkpointing": True})
+    assert final.result == "done"
+    assert task.seen[3] == (3, 20, 2)
