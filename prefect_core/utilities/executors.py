@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import multiprocessing.connection
 import os
-import queue
 import signal
 import threading
 from collections.abc import Callable
@@ -88,7 +88,7 @@ def _run_pickled_call(payload: bytes, answers: Any) -> None:
         answer = cloudpickle.dumps(
             ("error", RuntimeError(f"The task's outcome could not be pickled: {exc!r}"))
         )
-    answers.put(answer)
+    answers.send_bytes(answer)
 
 
 def run_with_multiprocess_timeout(
@@ -99,20 +99,29 @@ def run_with_multiprocess_timeout(
     if not timeout:
         return fn(*args, **(kwargs or {}))
     spawn = multiprocessing.get_context("spawn")
-    answers = spawn.Queue()
+    receiver, sender = spawn.Pipe(duplex=False)
     context_keys = {k: v for k, v in context.current().items() if k not in ("config", "logger")}
     payload = cloudpickle.dumps(
         {"fn": fn, "args": args, "kwargs": kwargs or {}, "context": context_keys}
     )
-    process = spawn.Process(target=_run_pickled_call, args=(payload, answers), daemon=True)
+    process = spawn.Process(target=_run_pickled_call, args=(payload, sender), daemon=True)
     process.start()
+    sender.close()  # the child holds the only writer: its exit makes `receiver` readable
     try:
-        kind, value = cloudpickle.loads(answers.get(timeout=timeout))
-    except queue.Empty:
-        raise TaskTimeoutSignal(f"Execution timed out for Task '{name}'.") from None
+        if not multiprocessing.connection.wait([receiver], timeout):
+            raise TaskTimeoutSignal(f"Execution timed out for Task '{name}'.")
+        try:
+            kind, value = cloudpickle.loads(receiver.recv_bytes())
+        except EOFError:  # the child died without answering (crash, os._exit, ...)
+            process.join(5)
+            raise RuntimeError(
+                f"The process running Task '{name}' exited with code {process.exitcode} "
+                "before returning a result."
+            ) from None
     finally:
         process.terminate()
         process.join()
+        receiver.close()
     if kind == "error":
         raise value
     return value

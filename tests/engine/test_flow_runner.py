@@ -508,3 +508,23 @@ def test_constant_task_is_not_submitted_and_succeeds_with_its_value():
     assert submitted == [after]
     assert type(state.result[constant]) is Success
     assert state.result[constant].result == 5
+
+
+def test_constant_inputs_reach_triggers_as_successful_states():
+    from prefect_core import triggers
+
+    seen = []
+
+    def spy(upstream_states):
+        seen.extend((type(state), state.result) for state in upstream_states.values())
+        return triggers.all_failed(upstream_states)
+
+    @task(trigger=spy)
+    def handle(x):
+        return x
+
+    with Flow("constant-trigger") as flow:
+        handled = handle(7)
+    state = FlowRunner(flow).run(return_tasks=[handled])
+    assert seen == [(Success, 7)]
+    assert type(state.result[handled]) is TriggerFailed

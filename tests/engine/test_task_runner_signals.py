@@ -326,7 +326,7 @@ def test_timed_out_is_not_retried_with_retry_on():
     assert type(TaskRunner(task).run()) is TimedOut
 
 
-def test_retrying_state_keeps_the_failure_result():
+def test_retrying_state_has_no_result_outside_loops():
     error = ValueError("x")
     state = TaskRunner(Raiser(error, max_retries=1, retry_delay=timedelta(0))).run()
     assert type(state) is Retrying

@@ -235,3 +235,17 @@ def test_recursive_call_stores_its_arguments():
 
     call = RecursiveCall(fn, 1, 2, key="v")
     assert (call.func, call.call_args, call.call_kwargs) == (fn, (1, 2), {"key": "v"})
+
+
+def test_multiprocess_child_that_dies_is_reported_without_waiting_for_the_timeout():
+    import os
+
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="exited with code 3 before returning a result"):
+        run_with_multiprocess_timeout(lambda: os._exit(3), timeout=30, name="crash")
+    assert time.monotonic() - started < 10
+
+
+def test_multiprocess_large_value_is_returned_whole():
+    value = run_with_multiprocess_timeout(lambda: b"x" * 20_000_000, timeout=20)
+    assert len(value) == 20_000_000
