@@ -276,7 +276,7 @@ class FlowRunner(Runner):
             task=task,
             state=task_state,
             upstream_states=upstream_states,
-            context=dict(run_context, **task_contexts.get(task, {})),
+            context={**run_context, **task_contexts.get(task, {})},
             flow_result=self.flow.result,
             task_runner_cls=self.task_runner_cls,
             task_runner_state_handlers=handlers,

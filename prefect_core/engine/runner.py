@@ -72,7 +72,7 @@ class Runner:
     """Base of `TaskRunner` and `FlowRunner`: holds and calls state handlers."""
 
     def __init__(self, state_handlers: Sequence[Callable] | None = None) -> None:
-        if state_handlers is not None and not isinstance(state_handlers, Sequence):
+        if state_handlers is not None and not isinstance(state_handlers, (list, tuple, Sequence)):
             raise TypeError("state_handlers should be iterable.")
         self.state_handlers = list(state_handlers or [])
         self.logger = _runner_logger(type(self).__name__)

@@ -86,11 +86,17 @@ class State:
         context: dict[str, Any] | None = None,
         cached_inputs: dict[str, Result] | None = None,
     ) -> None:
+        # States are made several times per task run: keep this constructor lean.
         self.message = message
-        self.result = NoResult if result is None else result
+        if result is None:
+            self._result = NoResult
+        elif isinstance(result, Result):
+            self._result = result
+        else:
+            self._result = Result(value=result)
         self.context: dict[str, Any] = dict(context) if context else {}
         self.cached_inputs: dict[str, Result] = dict(cached_inputs) if cached_inputs else {}
-        task_tags = _run_context.get("task_tags")
+        task_tags = _run_context.current().get("task_tags")
         if task_tags is not None:
             self.context.setdefault("tags", list(task_tags))
 
