@@ -26,21 +26,7 @@ from prefect_core.engine.state import (
 from prefect_core.executors import LocalExecutor
 from prefect_core.utilities.context import context
 from prefect_core.utilities.tasks import pause_task
-
-
-@task
-def one():
-    return 1
-
-
-@task
-def inc(x):
-    return x + 1
-
-
-@task
-def peek(keys):
-    return {key: context.get(key, "<absent>") for key in keys}
+from tests.engine.sample_tasks import inc, one, peek
 
 
 @pytest.fixture

@@ -26,36 +26,7 @@ from prefect_core.engine.state import (
 )
 from prefect_core.engine.task_runner import TaskRunner
 from prefect_core.executors import LocalExecutor
-from prefect_core.utilities.context import context
-
-
-@task
-def one():
-    return 1
-
-
-@task
-def inc(x):
-    return x + 1
-
-
-@task
-def fail():
-    raise ValueError("no")
-
-
-@task
-def peek(keys):
-    return {key: context.get(key, "<absent>") for key in keys}
-
-
-def chain_flow():
-    with Flow("chain") as flow:
-        a = one()
-        b = inc(a)
-        c = inc(b)
-    return flow, a, b, c
-
+from tests.engine.sample_tasks import chain_flow, fail, inc, one
 
 # -- basics -----------------------------------------------------------------------------
 

@@ -5,34 +5,11 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from prefect_core import Flow, Parameter, task
+from prefect_core import Flow, Parameter
 from prefect_core.engine.flow_runner import FlowRunner, FlowRunnerInitializeResult
 from prefect_core.engine.state import Failed, Pending
 from prefect_core.utilities.context import context
-
-
-@task
-def one():
-    return 1
-
-
-@task
-def inc(x):
-    return x + 1
-
-
-@task
-def peek(keys):
-    return {key: context.get(key, "<absent>") for key in keys}
-
-
-def chain_flow():
-    with Flow("chain") as flow:
-        a = one()
-        b = inc(a)
-        c = inc(b)
-    return flow, a, b, c
-
+from tests.engine.sample_tasks import chain_flow, inc, one, peek
 
 # -- parameters and context -------------------------------------------------------------
 

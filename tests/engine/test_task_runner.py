@@ -27,23 +27,12 @@ from prefect_core.engine.state import (
     TriggerFailed,
 )
 from prefect_core.engine.task_runner import TaskRunner, TaskRunnerInitializeResult
+from tests.engine.sample_tasks import Counter
 
 SKIP_MESSAGE = (
     "Upstream task was skipped; if this was not the intended behavior, consider changing "
     "`skip_on_upstream_skip=False` for this task."
 )
-
-
-class Counter(Task):
-    """Returns `x + 1` (or 1 without input) and counts its runs."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.calls = 0
-
-    def run(self, x=0):
-        self.calls += 1
-        return x + 1
 
 
 def upstream(state, key=None, mapped=False, downstream=None):

@@ -21,18 +21,7 @@ from prefect_core.engine.serializers import JSONSerializer
 from prefect_core.engine.state import Cached, Failed, Pending, Running, Skipped, Success
 from prefect_core.engine.task_runner import TaskRunner
 from prefect_core.utilities.configuration import set_temporary_config
-
-
-class Counter(Task):
-    """Returns `x + 1` and counts its runs."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.calls = 0
-
-    def run(self, x=0):
-        self.calls += 1
-        return x + 1
+from tests.engine.sample_tasks import Counter
 
 
 def inputs(task, **values):
