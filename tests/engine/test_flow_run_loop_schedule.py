@@ -66,3 +66,45 @@ def test_an_exhausted_schedule_is_an_error():
     flow, _ = _recording_flow(Schedule(clocks=[DatesClock([past])]))
     with pytest.raises(ValueError, match="Flow has no more scheduled runs."):
         flow.run()
+
+
+def test_ctrl_c_while_waiting_for_the_next_run_stops_the_loop_and_returns_the_last_state(
+    monkeypatch,
+):
+    from prefect_core.engine import flow_run_loop
+
+    # Events every 30 s, the first one 0.3 s from now: one real wait, one run, then Ctrl-C.
+    now = datetime.now(UTC)
+    schedule = IntervalSchedule(
+        start_date=now - timedelta(seconds=29.7), interval=timedelta(seconds=30)
+    )
+    flow, runs = _recording_flow(schedule)
+    real_sleep = flow_run_loop.time.sleep
+    waits = []
+
+    def sleep_then_interrupt(seconds):
+        waits.append(seconds)
+        if len(waits) > 1:
+            raise KeyboardInterrupt
+        real_sleep(seconds)
+
+    monkeypatch.setattr(flow_run_loop.time, "sleep", sleep_then_interrupt)
+    state = flow.run()
+    assert len(runs) == 1
+    assert len(waits) == 2 and waits[1] > 25
+    assert state.is_successful()
+
+
+def test_ctrl_c_before_the_first_run_reaches_the_caller(monkeypatch):
+    from prefect_core.engine import flow_run_loop
+
+    start = datetime.now(UTC) + timedelta(minutes=5)
+    flow, runs = _recording_flow(Schedule(clocks=[DatesClock([start])]))
+
+    def interrupted_sleep(seconds):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(flow_run_loop.time, "sleep", interrupted_sleep)
+    with pytest.raises(KeyboardInterrupt):
+        flow.run()
+    assert runs == []
