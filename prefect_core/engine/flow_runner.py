@@ -271,12 +271,15 @@ class FlowRunner(Runner):
             upstream_states[edge] = upstream_state
         for edge, value in planned.constant_edges:
             upstream_states[edge] = _constant_state(value)
+        task_context = task_contexts.get(task) or {}
+        if not executor.runs_in_caller_context:
+            task_context = {**run_context, **task_context}
         return executor.submit(
             run_task,
             task=task,
             state=task_state,
             upstream_states=upstream_states,
-            context={**run_context, **task_contexts.get(task, {})},
+            context=task_context,
             flow_result=self.flow.result,
             task_runner_cls=self.task_runner_cls,
             task_runner_state_handlers=handlers,

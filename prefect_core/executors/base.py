@@ -17,6 +17,10 @@ from prefect_core.utilities.logging import get_logger
 class Executor:
     """Base class: `start()` opens the executor, `submit` runs work, `wait` resolves it."""
 
+    #: True when submitted work runs in the submitting thread, inside its context, so a
+    #: task run needs only its own context keys; otherwise it gets the full context.
+    runs_in_caller_context = False
+
     def __init__(self) -> None:
         self.logger = get_logger(type(self).__name__)
 

@@ -11,6 +11,8 @@ from prefect_core.executors.base import Executor
 class LocalExecutor(Executor):
     """Runs every submitted function inline; its "futures" are the values themselves."""
 
+    runs_in_caller_context = True
+
     def submit(
         self, fn: Callable, *args: Any, extra_context: dict | None = None, **kwargs: Any
     ) -> Any:

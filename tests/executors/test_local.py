@@ -98,3 +98,39 @@ def test_flow_run_with_local_executor_gives_the_default_states():
     assert {t: type(s) for t, s in explicit.result.items()} == {
         t: type(s) for t, s in default.result.items()
     }
+
+
+def test_local_executor_runs_work_in_the_callers_context():
+    from prefect_core.executors import Executor, LocalExecutor
+
+    assert LocalExecutor.runs_in_caller_context is True
+    assert Executor.runs_in_caller_context is False
+
+
+def test_an_executor_outside_the_callers_context_gets_the_full_run_context():
+    import threading
+
+    import prefect_core as prefect
+    from prefect_core.executors import LocalExecutor
+    from prefect_core.utilities.context import context
+
+    class OtherThreadExecutor(LocalExecutor):
+        """Runs each task in a fresh thread, which starts without the run's context."""
+
+        runs_in_caller_context = False
+
+        def submit(self, fn, *args, extra_context=None, **kwargs):
+            outcome = []
+            worker = threading.Thread(target=lambda: outcome.append(fn(*args, **kwargs)))
+            worker.start()
+            worker.join()
+            return outcome[0]
+
+    @prefect.task
+    def seen():
+        return context.get("flow_name"), context.get("parameters"), context.get("custom")
+
+    with prefect.Flow("threads") as flow:
+        result = seen()
+    state = flow.run(executor=OtherThreadExecutor(), context={"custom": 7})
+    assert state.result[result].result == ("threads", {}, 7)
