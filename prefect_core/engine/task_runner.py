@@ -514,7 +514,7 @@ class TaskRunner(Runner):
         if task.retry_on and state.result is not None and not isinstance(
             state.result, tuple(task.retry_on)
         ):
-            self.logger.debug(
+            self.logger.info(
                 "Task '%s': Skipping retry: the error is not one of `retry_on`.", task.name
             )
             return state

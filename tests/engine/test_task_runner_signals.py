@@ -296,6 +296,16 @@ def test_retry_on_other_error_does_not_retry():
     assert task.calls == 1
 
 
+def test_skipped_retry_is_logged_at_info(caplog):
+    task = Raiser(ValueError("v"), max_retries=1, retry_delay=timedelta(0), retry_on=KeyError)
+    with caplog.at_level(logging.INFO, logger="prefect_core"):
+        TaskRunner(task).run()
+    assert any(
+        record.levelno == logging.INFO and "Skipping retry" in record.getMessage()
+        for record in caplog.records
+    )
+
+
 def test_retry_on_subclass_of_listed_error_retries():
     task = Raiser(FileNotFoundError("f"), max_retries=1, retry_delay=timedelta(0), retry_on=OSError)
     assert type(TaskRunner(task).run()) is Retrying
