@@ -3,9 +3,7 @@
 CronClock is tested in test_cron_clock.py.
 """
 
-import itertools
 from datetime import UTC, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil import rrule
@@ -17,28 +15,7 @@ from prefect_core.schedules.clocks import (
     IntervalClock,
     RRuleClock,
 )
-
-NEW_YORK = ZoneInfo("America/New_York")
-LONDON = ZoneInfo("Europe/London")
-
-
-def ny(*args: int) -> datetime:
-    return datetime(*args, tzinfo=NEW_YORK)
-
-
-def first(clock: Clock, n: int, after: datetime | None = None) -> list[datetime]:
-    """The start times of the first `n` events after `after` (default: the clock's start)."""
-    after = clock.start_date if after is None else after
-    return [event.start_time for event in itertools.islice(clock.events(after=after), n)]
-
-
-def utc_hours(times: list[datetime]) -> list[int]:
-    return [time.astimezone(UTC).hour for time in times]
-
-
-def local(times: list[datetime]) -> list[str]:
-    return [f"{time:%m-%d %H:%M %Z}" for time in times]
-
+from tests.schedules.clock_helpers import LONDON, NEW_YORK, first, local, ny, utc_hours
 
 # ClockEvent ------------------------------------------------------------------------------
 

@@ -2,36 +2,20 @@
 
 import itertools
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from prefect_core.schedules import clocks
-from prefect_core.schedules.clocks import Clock, CronClock
-
-NEW_YORK = ZoneInfo("America/New_York")
-LONDON = ZoneInfo("Europe/London")
-SYDNEY = ZoneInfo("Australia/Sydney")
-SANTIAGO = ZoneInfo("America/Santiago")
-
-
-def ny(*args: int) -> datetime:
-    return datetime(*args, tzinfo=NEW_YORK)
-
-
-def first(clock: Clock, n: int, after: datetime | None = None) -> list[datetime]:
-    """The start times of the first `n` events after `after` (default: the clock's start)."""
-    after = clock.start_date if after is None else after
-    return [event.start_time for event in itertools.islice(clock.events(after=after), n)]
-
-
-def utc_hours(times: list[datetime]) -> list[int]:
-    return [time.astimezone(UTC).hour for time in times]
-
-
-def local(times: list[datetime]) -> list[str]:
-    return [f"{time:%m-%d %H:%M %Z}" for time in times]
-
+from prefect_core.schedules.clocks import CronClock
+from tests.schedules.clock_helpers import (
+    LONDON,
+    SANTIAGO,
+    SYDNEY,
+    first,
+    local,
+    ny,
+    utc_hours,
+)
 
 # CronClock: arguments --------------------------------------------------------------------
 
