@@ -33,6 +33,12 @@ if TYPE_CHECKING:
     from prefect_core.core.parameter import Parameter
 
 CYCLE_MESSAGE = "Cycle found; flows must be acyclic!"
+
+
+def _cycle_error(cycle: list[Task]) -> ValueError:
+    """1.4.1's cycle error, naming the tasks on the cycle (the first one repeated last)."""
+    names = " -> ".join(task.name for task in cycle)
+    return ValueError(f"{CYCLE_MESSAGE} Tasks on the cycle: {names}")
 _MISSING = object()
 
 
@@ -349,8 +355,7 @@ class Flow:
             downstream._run_signature().bind_partial(**dict.fromkeys(keys))
         path = find_path(edge.downstream_task, edge.upstream_task, self._edges_out)
         if path is not None:
-            names = " -> ".join(task.name for task in [edge.upstream_task, *path])
-            raise ValueError(f"{CYCLE_MESSAGE} Tasks on the cycle: {names}")
+            raise _cycle_error([edge.upstream_task, *path])
 
     def set_dependencies(
         self,
@@ -660,8 +665,7 @@ class Flow:
     def _sort(self, tasks: list[Task]) -> tuple[Task, ...]:
         order, cycle = topological_order(tasks, self._edges_out)
         if cycle is not None:
-            names = " -> ".join(task.name for task in cycle)
-            raise ValueError(f"{CYCLE_MESSAGE} Tasks on the cycle: {names}")
+            raise _cycle_error(cycle)
         return order
 
     def validate(self) -> None:

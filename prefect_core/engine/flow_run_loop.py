@@ -199,12 +199,16 @@ def _resume_paused_tasks(task_states: dict[Task, State]) -> None:
         task_states[task] = Resume("Approval given to resume.")
 
 
+def _with_children(state: State) -> list[State]:
+    """A mapped state's children, or the state itself."""
+    return getattr(state, "map_states", None) or [state]
+
+
 def _earliest_start(states: Any) -> datetime | None:
     """The earliest start time among scheduled states, mapped children included."""
     earliest = None
     for state in states:
-        candidates = getattr(state, "map_states", None) or [state]
-        for candidate in candidates:
+        for candidate in _with_children(state):
             start_time = getattr(candidate, "start_time", None)
             if (
                 candidate.is_scheduled()
@@ -226,8 +230,7 @@ def _refresh_caches(flow: Flow, flow_state: State) -> None:
         state = task_states.get(task)
         if state is None:
             continue
-        produced = [s for s in (getattr(state, "map_states", None) or [state])
-                    if isinstance(s, Cached)]
+        produced = [s for s in _with_children(state) if isinstance(s, Cached)]
         key = task.cache_key or task.name
         if not produced and key not in caches:
             continue

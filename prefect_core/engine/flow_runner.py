@@ -103,12 +103,10 @@ class FlowRunner(Runner):
         context.setdefault("scheduled_start_time", datetime.now(UTC))
         _set_date_keys(context, self.logger)
 
-        for task, slug in flow.slugs.items():
-            task_context = task_contexts.get(task)
-            if task_context is None:
-                task_contexts[task] = {"task_name": task.name, "task_slug": slug}
-            else:
-                task_context.update(task_name=task.name, task_slug=slug)
+        for task, slug in flow.slugs.items():  # new dicts: the caller's are left untouched
+            given = task_contexts.get(task)
+            task_context = {"task_name": task.name, "task_slug": slug}
+            task_contexts[task] = {**given, **task_context} if given else task_context
         state, context = super().initialize_run(state, context)
         return FlowRunnerInitializeResult(state, task_states, context, task_contexts)
 
@@ -129,7 +127,7 @@ class FlowRunner(Runner):
         self.logger.info("Beginning Flow run for '%s'", self.flow.name)
         parameters = dict(parameters or {})
         task_states = dict(task_states or {})
-        task_contexts = {task: dict(ctx) for task, ctx in (task_contexts or {}).items()}
+        task_contexts = dict(task_contexts or {})
         if not isinstance(return_tasks, (set, frozenset)):
             return_tasks = set(return_tasks or ())
         if executor is None:

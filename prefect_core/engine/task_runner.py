@@ -439,11 +439,9 @@ class TaskRunner(Runner):
                 with redirect_stdout(RedirectToLog(self.logger)):  # type: ignore[type-var]
                     value = executors.run_task_with_timeout(task, kwargs=raw_inputs,
                                                             logger=self.logger)
-            elif task.timeout:
+            else:
                 value = executors.run_task_with_timeout(task, kwargs=raw_inputs,
                                                         logger=self.logger)
-            else:
-                value = task.run(**raw_inputs)
         except TaskTimeoutSignal as exc:
             self.logger.error("Task '%s': %s", task.name, exc)
             return TimedOut("Task timed out during execution.", result=exc)
