@@ -16,14 +16,21 @@ A flow run:
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from prefect_core.engine.mapping import (
+    flatten_mapped_children,
+    flatten_upstream_state,
+    state_for_map_index,
+    with_children,
+)
 from prefect_core.engine.run_plan import PlannedTask, plan_run
 from prefect_core.engine.runner import Runner, call_state_handlers
 from prefect_core.engine.signals import ENDRUN
-from prefect_core.engine.state import Failed, Pending, Running, State, Success
+from prefect_core.engine.state import Failed, Mapped, Pending, Running, State, Success
 from prefect_core.utilities.context import context as prefect_context
 from prefect_core.utilities.garbage_collection import relaxed_garbage_collection
 
@@ -226,9 +233,12 @@ class FlowRunner(Runner):
             final_states = executor.wait(
                 {planned.task: states[planned.index] for planned in plan if planned.is_final}
             )
+            for final_state in final_states.values():
+                if isinstance(final_state, Mapped):
+                    _collect_children(final_state, executor)
 
-        key_states = {final_states[task] for task in flow.reference_tasks()}
-        terminal_states = {final_states[task] for task in flow.terminal_tasks()}
+        key_states = _with_children(final_states[task] for task in flow.reference_tasks())
+        terminal_states = _with_children(final_states[task] for task in flow.terminal_tasks())
         return_states = {task: final_states[task] for task in return_tasks}
         return self.determine_final_state(
             state,
@@ -266,12 +276,18 @@ class FlowRunner(Runner):
             upstream_state = states[upstream_index]
             if upstream_state is None:
                 upstream_state = Pending(message="Task state not available.")
+            elif planned.reads_mapped_or_flattened:
+                upstream_state = self._resolve_edge(edge, upstream_state, executor)
             upstream_states[edge] = upstream_state
         for edge, value in planned.constant_edges:
             upstream_states[edge] = _constant_state(value)
         task_context = task_contexts.get(task) or {}
         if not executor.runs_in_caller_context:
             task_context = {**run_context, **task_context}
+        if planned.is_mapped:
+            return self._submit_mapped(
+                task, task_state, upstream_states, task_context, handlers, executor
+            )
         return executor.submit(
             run_task,
             task=task,
@@ -282,9 +298,100 @@ class FlowRunner(Runner):
             task_runner_cls=self.task_runner_cls,
             task_runner_state_handlers=handlers,
             upstream_mapped_states={},
-            is_mapped_parent=planned.is_mapped,
             extra_context={"task_name": task.name, "task_tags": task.tags, "task_index": None},
         )
+
+    def _submit_mapped(
+        self,
+        task: Task,
+        task_state: State | None,
+        upstream_states: dict[Edge, Any],
+        task_context: dict[str, Any],
+        handlers: list[Callable],
+        executor: Executor,
+    ) -> State:
+        """Run a mapped task's parent, then submit one child run per item.
+
+        The parent's state is waited for (it is small: the width); the children are
+        submitted without waiting, each receiving its own upstream child (state or
+        future), so an executor with futures can run chained maps depth first. Returns
+        the parent state, whose `map_states` are the children (states or futures).
+        """
+        run_arguments = {
+            "task": task,
+            "flow_result": self.flow.result,
+            "task_runner_cls": self.task_runner_cls,
+            "task_runner_state_handlers": handlers,
+            "upstream_mapped_states": {},
+        }
+        parent = executor.wait(
+            executor.submit(
+                run_task,
+                state=task_state,
+                upstream_states=upstream_states,
+                context=task_context,
+                is_mapped_parent=True,
+                extra_context={"task_name": task.name, "task_tags": task.tags, "task_index": None},
+                **run_arguments,
+            )
+        )
+        if not parent.is_mapped():
+            return parent
+        previous_children = task_state.map_states if isinstance(task_state, Mapped) else None
+        if parent is task_state:
+            parent = copy.copy(parent)  # the caller's state object is left as it was given
+        width = parent.n_map_states
+        if previous_children is not None:
+            width = min(width, len(previous_children))
+
+        whole_inputs: dict[Edge, Any] = {}
+        child_inputs: list[tuple[Edge, list]] = []
+        map_sources: dict[Edge, Any] = {}
+        for edge, upstream_state in upstream_states.items():
+            if not edge.mapped:
+                whole_inputs[edge] = upstream_state
+            elif isinstance(upstream_state, Mapped):
+                child_inputs.append((edge, upstream_state.map_states))
+            else:
+                map_sources[edge] = upstream_state
+        children = []
+        for map_index in range(width):
+            child_upstream_states = dict(whole_inputs)
+            for edge, upstream_children in child_inputs:
+                child_upstream_states[edge] = upstream_children[map_index]
+            children.append(
+                executor.submit(
+                    run_task,
+                    state=previous_children[map_index] if previous_children else None,
+                    upstream_states=child_upstream_states,
+                    context={**task_context, "map_index": map_index},
+                    map_sources=map_sources,
+                    extra_context={
+                        "task_name": task.name, "task_tags": task.tags, "task_index": map_index
+                    },
+                    **run_arguments,
+                )
+            )
+        parent.map_states = children
+        return parent
+
+
+    @staticmethod
+    def _resolve_edge(edge: Edge, upstream_state: Any, executor: Executor) -> Any:
+        """The state an edge delivers: flattened, and a `Mapped` upstream on an unmapped
+        edge (a reduce) holding its children's results."""
+        if isinstance(upstream_state, Mapped):
+            if edge.flattened:
+                children = executor.wait(
+                    executor.submit(flatten_mapped_children, upstream_state.map_states)
+                )
+                upstream_state = Mapped(map_states=children, n_map_states=len(children))
+            if not edge.mapped:
+                return executor.submit(with_children, upstream_state, upstream_state.map_states)
+            return upstream_state
+        if edge.flattened:
+            return executor.submit(flatten_upstream_state, upstream_state)
+        return upstream_state
 
     def determine_final_state(
         self,
@@ -313,6 +420,24 @@ class FlowRunner(Runner):
             if replaced is not None:
                 state = replaced
         return state
+
+
+def _collect_children(parent: Mapped, executor: Executor) -> None:
+    """Resolve a final mapped state's children and set its result to theirs."""
+    children = executor.wait(parent.map_states)
+    parent.map_states = children
+    parent.result = [child.result for child in children]
+
+
+def _with_children(states: Iterable[State]) -> set[State]:
+    """The states, each `Mapped` one replaced by its children (the flow judges those)."""
+    collected: set[State] = set()
+    for state in states:
+        if isinstance(state, Mapped):
+            collected.update(state.map_states)
+        else:
+            collected.add(state)
+    return collected
 
 
 def _set_date_keys(context: dict[str, Any], logger: Any) -> None:
@@ -352,10 +477,27 @@ def run_task(
     flow_result: Result | None,
     task_runner_cls: Callable,
     task_runner_state_handlers: Iterable[Callable],
-    upstream_mapped_states: dict[Edge, Any],
+    upstream_mapped_states: dict[Edge, list[State]],
     is_mapped_parent: bool = False,
+    map_sources: dict[Edge, State] | None = None,
 ) -> State:
-    """Run one task with a fresh task runner; the function executors receive."""
+    """Run one task with a fresh task runner; the function executors receive.
+
+    Args (besides the runner's own):
+        upstream_mapped_states: for unmapped edges from a `Mapped` upstream, its
+            children, resolved by the executor and swapped into that upstream state.
+        map_sources: for a mapped child (`context["map_index"]`), the whole upstream
+            states of its mapped edges from unmapped upstreams; the child takes its item
+            of each here, where the task runs, so the whole result never has to travel.
+    """
+    if upstream_mapped_states:
+        upstream_states = dict(upstream_states)
+        for edge, children in upstream_mapped_states.items():
+            upstream_states[edge] = with_children(upstream_states[edge], children)
+    if map_sources:
+        map_index = context["map_index"]
+        for edge, source in map_sources.items():
+            upstream_states[edge] = state_for_map_index(source, map_index)
     runner = task_runner_cls(
         task=task, state_handlers=task_runner_state_handlers, flow_result=flow_result
     )

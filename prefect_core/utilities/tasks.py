@@ -1,10 +1,12 @@
-"""Helpers for building tasks: `@task`, `tags`, `as_task`, `defaults_from_attrs`, `pause_task`."""
+"""Helpers for building tasks: `@task`, `tags`, `as_task`, `apply_map`, `defaults_from_attrs`,
+`pause_task`."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +87,129 @@ def _untracked(task: Task) -> Task:
     failed build call must not report it as created but unused."""
     task._untrack()
     return task
+
+
+@dataclass(frozen=True)
+class _MapArgument:
+    """How one `apply_map` argument is passed to the tasks `func` builds."""
+
+    mapped: bool
+    constant: bool
+    flattened: bool
+
+
+def apply_map(func: Callable, *args: Any, flow: Flow | None = None, **kwargs: Any) -> Any:
+    """Map `func`, a function that builds tasks, over `args` and `kwargs`.
+
+    `func` is called once, inside a temporary flow and a mapped context, with every input
+    as a task; every task it creates then joins `flow` (default: the active flow) as a
+    mapped task, so the sub-pipeline runs once per element, zipped over the shortest
+    mapped input. Wrap an input in `unmapped` to pass it whole, in `flatten` to un-nest
+    it first. With an explicit `flow`, `func` also receives `flow=<temporary flow>`.
+    Tasks created inside an open `case` or resource block join it. Returns what `func`
+    returns.
+    """
+    from prefect_core.core.flow import Flow
+    from prefect_core.core.task import Task
+    from prefect_core.tasks.core.constants import Constant
+
+    flow_given = flow is not None
+    if flow is None:
+        flow = context.get("flow")
+        if flow is None:
+            raise ValueError("Couldn't infer a flow in the current context")
+    for value in (*args, *kwargs.values()):
+        if not isinstance(value, (Task, EdgeAnnotation, Sequence)):
+            raise TypeError(f"Cannot map over non-sequence object of type `{type(value).__name__}`")
+
+    tasks_before = set(flow.tasks)
+    temporary = Flow("temporary flow")
+    arguments: dict[Task, _MapArgument] = {}
+    # `id(value)` of each mapped constant input -> its `Constant`: `func` sees the Constant
+    # task, but binding it folds the bare value into `temporary.constants`.
+    mapped_constants: dict[int, Task] = {}
+
+    def convert(value: Any) -> Task:
+        annotations = value.annotations if isinstance(value, EdgeAnnotation) else {}
+        with context(case=None, resource=None):
+            converted = as_task(value, flow=temporary)
+            argument = _MapArgument(
+                mapped=annotations.get("mapped", True),
+                constant=isinstance(converted, Constant),
+                flattened=annotations.get("flattened", False),
+            )
+            if not argument.constant:
+                temporary.add_task(converted)
+        arguments[converted] = argument
+        if argument.mapped and argument.constant:
+            mapped_constants[id(converted.value)] = converted
+        return converted
+
+    converted_args = [convert(value) for value in args]
+    converted_kwargs = {key: convert(value) for key, value in kwargs.items()}
+    if flow_given:
+        converted_kwargs["flow"] = temporary
+    with context(mapped=True, case=None, resource=None), temporary:
+        returned = func(*converted_args, **converted_kwargs)
+
+    # Outside the mapped context again (mapped edges are refused inside it), and back in
+    # any enclosing case or resource block, which the added tasks join.
+    flow._atomically(
+        _merge_mapped_subflow, flow, temporary, arguments, mapped_constants, tasks_before
+    )
+    return returned
+
+
+def _merge_mapped_subflow(
+    flow: Flow,
+    temporary: Flow,
+    arguments: dict[Task, _MapArgument],
+    mapped_constants: dict[int, Task],
+    tasks_before: set[Task],
+) -> None:
+    """Add `apply_map`'s temporary flow to `flow`, mapping every edge that is not an
+    unmapped argument, and map the sub-pipeline's roots over every argument."""
+    for argument_task, argument in arguments.items():
+        if not argument.constant:
+            flow.add_task(argument_task)
+    for task in temporary.slugs:
+        flow.add_task(task)
+    for edge in temporary.edges:
+        argument = arguments.get(edge.upstream_task)
+        flow.add_edge(
+            edge.upstream_task,
+            edge.downstream_task,
+            key=edge.key,
+            mapped=argument.mapped if argument else True,
+            flattened=argument.flattened if argument else False,
+        )
+    for task, inputs in temporary.constants.items():
+        for key, value in inputs.items():
+            constant = mapped_constants.get(id(value))
+            if constant is None:
+                flow._set_constant(task, key, value)
+            else:
+                flow.add_edge(
+                    constant, task, key=key, mapped=True,
+                    flattened=arguments[constant].flattened,
+                )
+
+    # Each root of the sub-pipeline depends on every argument (unmapped constants aside),
+    # so it runs once per element even when it uses no input, like `hello()` in `func`.
+    new_tasks = temporary.tasks - tasks_before - arguments.keys()
+    for task in temporary.slugs:
+        if task not in new_tasks:
+            continue
+        upstream_tasks = flow.upstream_tasks(task)
+        if not upstream_tasks.isdisjoint(new_tasks):
+            continue
+        for argument_task, argument in arguments.items():
+            unmapped_constant = argument.constant and not argument.mapped
+            if unmapped_constant or argument_task in upstream_tasks:
+                continue
+            flow.add_edge(
+                argument_task, task, mapped=argument.mapped, flattened=argument.flattened
+            )
 
 
 def defaults_from_attrs(*attr_names: str) -> Callable[[Callable], Callable]:
