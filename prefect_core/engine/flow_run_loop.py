@@ -23,8 +23,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from prefect_core.engine.state import Cached, Paused, Pending, Resume, Scheduled, State
+from prefect_core.engine.state import Cached, Mapped, Paused, Pending, Resume, Scheduled, State
 from prefect_core.utilities.context import context
+from prefect_core.utilities.garbage_collection import relaxed_garbage_collection
 
 if TYPE_CHECKING:
     from prefect_core.core.flow import Flow
@@ -98,6 +99,17 @@ def run_flow(
     **kwargs: Any,
 ) -> State | None:
     """Run `flow` (see the module docstring); returns the last flow state."""
+    with relaxed_garbage_collection():
+        return _run_flow(flow, parameters, run_on_schedule, runner_cls, **kwargs)
+
+
+def _run_flow(
+    flow: Flow,
+    parameters: dict[str, Any] | None,
+    run_on_schedule: bool,
+    runner_cls: type,
+    **kwargs: Any,
+) -> State | None:
     parameters = check_parameters(flow, parameters or {}, kwargs)
     context.setdefault("caches", {})
     flow_run_context = dict(kwargs.pop("context", None) or {})
@@ -226,10 +238,9 @@ def _refresh_caches(flow: Flow, flow_state: State) -> None:
     if caches is None or not isinstance(task_states, dict):
         return
     now = _now()
-    for task in flow.tasks:
-        state = task_states.get(task)
-        if state is None:
-            continue
+    for task, state in task_states.items():
+        if not (caches or isinstance(state, (Cached, Mapped))):
+            continue  # nothing cached before, and nothing cached by this task now
         produced = [s for s in _with_children(state) if isinstance(s, Cached)]
         key = task.cache_key or task.name
         if not produced and key not in caches:

@@ -140,7 +140,7 @@ class FlowRunner(Runner):
         if executor is None:
             executor = self.flow.executor or get_default_executor_class()()
 
-        with prefect_context(context or {}):
+        with relaxed_garbage_collection(), prefect_context(context or {}):
             run_context = prefect_context.current()
             try:
                 state, task_states, run_context, task_contexts = self.initialize_run(
@@ -211,27 +211,30 @@ class FlowRunner(Runner):
         flow = self.flow
         if not (return_tasks is flow.tasks or return_tasks <= flow.tasks):
             raise ValueError("Some tasks in return_tasks were not found in the flow.")
-        if len(return_tasks) == len(flow.tasks):
-            final_tasks = return_tasks  # every task is returned, so every state is kept
+        plan = plan_run(flow)
+        if len(return_tasks) == len(flow.tasks):  # every state is returned, so kept
+            is_final = [True] * len(plan)
         else:
             final_tasks = flow.terminal_tasks() | flow.reference_tasks() | return_tasks
-        plan = plan_run(flow, final_tasks)
+            is_final = [planned.task in final_tasks for planned in plan]
         run_context = prefect_context.current()
         handlers = list(task_runner_state_handlers or [])
-        states = [task_states.get(planned.task) for planned in plan]
+        states = [task_states.get(planned.task) for planned in plan] if task_states else [
+            None
+        ] * len(plan)
         readers_left = [planned.readers for planned in plan]
 
-        with relaxed_garbage_collection(), executor.start():
+        with executor.start():
             for planned in plan:
                 states[planned.index] = self._submit(
                     planned, states, task_contexts, run_context, handlers, executor
                 )
                 for _, upstream_index in planned.upstream:
                     readers_left[upstream_index] -= 1
-                    if not readers_left[upstream_index] and not plan[upstream_index].is_final:
+                    if not readers_left[upstream_index] and not is_final[upstream_index]:
                         states[upstream_index] = None  # nobody reads it any more: release
             final_states = executor.wait(
-                {planned.task: states[planned.index] for planned in plan if planned.is_final}
+                {planned.task: states[planned.index] for planned in plan if is_final[planned.index]}
             )
             for final_state in final_states.values():
                 if isinstance(final_state, Mapped):

@@ -2,9 +2,10 @@
 
 Each `PlannedTask` knows its position in run (topological) order, its incoming edges
 with the *positions* of their upstream tasks, its folded constant inputs, how many
-downstream tasks read its state, and whether its state must be kept until the end. The
-runner keeps states in a list indexed by position, so running a task never hashes tasks
-or walks the graph.
+downstream tasks read its state, and whether it is mapped. The runner keeps states in a
+list indexed by position, so running a task never hashes tasks or walks the graph. The
+plan depends only on the graph, so it is cached with the flow's sorted order and rebuilt
+only after the graph changes.
 """
 
 from __future__ import annotations
@@ -28,30 +29,39 @@ class PlannedTask:
     constant_edges: list[tuple[Edge, Any]]
     readers: int
     is_mapped: bool
-    is_final: bool
     #: Whether an upstream task is mapped or an incoming edge is flattened: only then
     #: do upstream states need resolving before the run (see `engine.mapping`).
     reads_mapped_or_flattened: bool
 
 
-def plan_run(flow: Flow, final_tasks: set[Task]) -> list[PlannedTask]:
-    """The flow's tasks in run order; `final_tasks` keep their states to the end."""
+def plan_run(flow: Flow) -> list[PlannedTask]:
+    """The flow's tasks in run order, planned once per version of the flow's graph."""
+    return flow._cached("run_plan", lambda: _plan(flow))
+
+
+def _plan(flow: Flow) -> list[PlannedTask]:
     from prefect_core.core.edge import Edge
     from prefect_core.utilities.tasks import as_task
 
     order = flow.sorted_tasks()
-    everything_final = len(final_tasks) == len(order)
     position = {task: index for index, task in enumerate(order)}
     edges_in, edges_out, constants = flow._edges_in, flow._edges_out, flow.constants
-    plan = []
+    plan: list[PlannedTask] = []
     for index, task in enumerate(order):
         edges = edges_in.get(task, ())
+        upstream = [(edge, position[edge.upstream_task]) for edge in edges]
+        is_mapped = reads_mapped_or_flattened = False
+        for edge, upstream_index in upstream:
+            is_mapped = is_mapped or edge.mapped
+            reads_mapped_or_flattened = (
+                reads_mapped_or_flattened or edge.flattened or plan[upstream_index].is_mapped
+            )
         constant_inputs = constants.get(task)
         plan.append(
             PlannedTask(
                 task=task,
                 index=index,
-                upstream=[(edge, position[edge.upstream_task]) for edge in edges],
+                upstream=upstream,
                 constant_edges=[
                     (Edge(as_task(value), task, key=key), value)
                     for key, value in constant_inputs.items()
@@ -59,12 +69,8 @@ def plan_run(flow: Flow, final_tasks: set[Task]) -> list[PlannedTask]:
                 if constant_inputs
                 else [],
                 readers=len(edges_out.get(task, ())),
-                is_mapped=any(edge.mapped for edge in edges),
-                is_final=everything_final or task in final_tasks,
-                reads_mapped_or_flattened=any(
-                    edge.flattened or plan[position[edge.upstream_task]].is_mapped
-                    for edge in edges
-                ),
+                is_mapped=is_mapped,
+                reads_mapped_or_flattened=reads_mapped_or_flattened,
             )
         )
     return plan

@@ -171,11 +171,15 @@ class TaskRunner(Runner):
     ) -> State:
         """One pass through the pipeline; `ENDRUN` and errors become the final state."""
         task = self.task
+        # A step is skipped where it has nothing to check (no start time, no upstream,
+        # no cache, no failure): it would return its input state unchanged.
         try:
             state = self.check_task_is_ready(state)
-            state = self.check_task_reached_start_time(state)
-            state = self.check_upstream_finished(state, upstream_states)
-            state = self.check_upstream_skipped(state, upstream_states)
+            if state.is_scheduled():
+                state = self.check_task_reached_start_time(state)
+            if upstream_states:
+                state = self.check_upstream_finished(state, upstream_states)
+                state = self.check_upstream_skipped(state, upstream_states)
             state, upstream_states = self.load_results(state, upstream_states)
             inputs = self.get_task_inputs(state, upstream_states)
             if is_mapped_parent:
@@ -183,13 +187,15 @@ class TaskRunner(Runner):
             self.set_task_run_name(inputs)
             if task.target:
                 state = self.check_target(state, inputs)
-            else:
+            elif task.cache_for is not None or state.is_cached():
                 state = self.check_task_is_cached(state, inputs)
             state = self.check_task_trigger(state, upstream_states)
             state = self.set_task_to_running(state, inputs)
             state = self.get_task_run_state(state, inputs)
-            state = self.cache_result(state, inputs)
-            state = self.check_for_retry(state, inputs)
+            if task.cache_for is not None:
+                state = self.cache_result(state, inputs)
+            if state.is_failed():
+                state = self.check_for_retry(state, inputs)
         except ENDRUN as exc:
             state = exc.state
         except signals.PrefectStateSignal as exc:

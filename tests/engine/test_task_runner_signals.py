@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -467,3 +469,27 @@ def test_loop_retry_reads_a_checkpointed_loop_result(tmp_path):
     final = TaskRunner(task).run(state=retrying, context={"checkpointing": True})
     assert final.result == "done"
     assert task.seen[3] == (3, 20, 2)
+
+
+def test_ctrl_c_ends_a_loop_that_never_ends_and_the_log_names_the_iteration(caplog):
+    class Forever(Task):
+        def run(self):
+            raise signals.LOOP(result=(context.get("task_loop_result") or 0) + 1)
+
+    # A real Ctrl-C: SIGINT to this process, handled by Python's default handler.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    ctrl_c = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT))
+    ctrl_c.start()
+    try:
+        with caplog.at_level(logging.ERROR, logger="prefect_core"), pytest.raises(
+            KeyboardInterrupt
+        ):
+            TaskRunner(Forever(name="forever")).run()
+    finally:
+        ctrl_c.cancel()
+        signal.signal(signal.SIGINT, previous)
+    [record] = [r for r in caplog.records if "interrupted" in r.getMessage()]
+    message = record.getMessage()
+    assert "Task 'forever'" in message and "during loop iteration" in message
+    iteration = int(message.split("during loop iteration ")[1].split(";")[0])
+    assert iteration > 1
