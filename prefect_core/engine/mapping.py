@@ -67,7 +67,8 @@ def _mappable_length(task: Task, edge: Edge, value: Any) -> int | State:
     if isinstance(value, Mapping):
         return Failed(
             f"Task '{task.name}' cannot map over {argument}: it is a "
-            f"{type(value).__name__}; map over its .keys(), .values() or .items() instead."
+            f"{type(value).__name__}; map over a list of its keys, values or items instead "
+            "(e.g. `list(d.items())`)."
         )
     try:
         value.__getitem__  # noqa: B018 - only sequences can be indexed by child
@@ -75,7 +76,7 @@ def _mappable_length(task: Task, edge: Edge, value: Any) -> int | State:
     except (AttributeError, TypeError):
         return Failed(
             f"{UNMAPPABLE_MESSAGE} Task '{task.name}' cannot map over {argument}: "
-            f"a {type(value).__name__} cannot be indexed."
+            f"its value, of type {type(value).__name__}, cannot be indexed."
         )
 
 

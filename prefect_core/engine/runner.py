@@ -54,7 +54,7 @@ def call_state_handlers(method: Callable[..., State]) -> Callable[..., State]:
             new_state = Failed(f"Unexpected error: {exc!r}", result=exc)
 
         if new_state is not state:
-            new_state = self.handle_state_change(old_state=state, new_state=new_state)
+            new_state = self.handle_state_change(state, new_state)
         if end_run is not None:
             raise ENDRUN(new_state)
         return new_state

@@ -105,6 +105,10 @@ class TaskRunner(Runner):
     def __repr__(self) -> str:
         return f"<TaskRunner: {self.task.name}>"
 
+    def _full_name(self) -> str:
+        """The name log lines use: `name`, or `name[i]` for mapped child `i`."""
+        return prefect_context.get("task_full_name", self.task.name)
+
     def _target_has_handlers(self) -> bool:
         return bool(self.task.state_handlers)
 
@@ -205,7 +209,7 @@ class TaskRunner(Runner):
         except Exception as exc:
             if prefect_context.get("raise_on_exception"):
                 raise
-            message = f"Task '{task.name}': Unexpected error while running task: {exc!r}"
+            message = f"Task '{self._full_name()}': Unexpected error while running task: {exc!r}"
             self.logger.exception(message)
             state = Failed(message, result=exc)
         return state
@@ -269,7 +273,7 @@ class TaskRunner(Runner):
         if state.is_pending() or state.is_mapped() or state.is_cached():
             return state
         if state.is_finished():
-            self.logger.debug("Task '%s': task is already finished.", self.task.name)
+            self.logger.debug("Task '%s': task is already finished.", self._full_name())
         raise ENDRUN(state)
 
     @call_state_handlers
@@ -353,7 +357,7 @@ class TaskRunner(Runner):
             return template(**values) if callable(template) else template.format(**values)
         except (KeyError, IndexError, AttributeError) as exc:
             message = (
-                f"Task '{self.task.name}': could not render the location template "
+                f"Task '{self._full_name()}': could not render the location template "
                 f"{template!r}: {exc!r} is neither a parameter, a context key nor an input "
                 "of the task."
             )
@@ -375,7 +379,7 @@ class TaskRunner(Runner):
             self.logger.warning(
                 "Task '%s': the result at target %s cannot be read (%s); running the task "
                 "again.",
-                self.task.name,
+                self._full_name(),
                 exc.location,
                 exc.__cause__ or exc,
             )
@@ -404,7 +408,9 @@ class TaskRunner(Runner):
         for candidate in caches.get(task.cache_key or task.name, ()):
             if task.cache_validator(candidate, raw_inputs, parameters):
                 return candidate
-        self.logger.warning("Task '%s': Can't use cache because it is now invalid", task.name)
+        self.logger.warning(
+            "Task '%s': Can't use cache because it is now invalid", self._full_name()
+        )
         return state
 
     @call_state_handlers
@@ -414,7 +420,7 @@ class TaskRunner(Runner):
             if not self.task.trigger(upstream_states):
                 raise signals.TRIGGERFAIL(message="Trigger failed")
         except signals.PrefectStateSignal as exc:
-            self.logger.debug("Task '%s': %s signal raised during trigger.", self.task.name,
+            self.logger.debug("Task '%s': %s signal raised during trigger.", self._full_name(),
                               type(exc).__name__)
             if prefect_context.get("raise_on_exception"):
                 raise
@@ -453,7 +459,7 @@ class TaskRunner(Runner):
                 value = executors.run_task_with_timeout(task, kwargs=raw_inputs,
                                                         logger=self.logger)
         except TaskTimeoutSignal as exc:
-            self.logger.error("Task '%s': %s", task.name, exc)
+            self.logger.error("Task '%s': %s", self._full_name(), exc)
             return TimedOut("Task timed out during execution.", result=exc)
         except (signals.LOOP, signals.SUCCESS) as exc:
             signal_state = exc.state
@@ -466,7 +472,7 @@ class TaskRunner(Runner):
             if prefect_context.get("raise_on_exception"):
                 raise
             self.logger.exception(
-                "Task '%s': Exception encountered during task execution!", task.name
+                "Task '%s': Exception encountered during task execution!", self._full_name()
             )
             return Failed(f"Error during execution of task: {exc!r}", result=exc)
 
@@ -494,7 +500,7 @@ class TaskRunner(Runner):
             if isinstance(self.result, (ConstantResult, SecretResult)):
                 raise  # as in 1.4.1: they refuse writes -> "Unexpected error: ValueError(...)"
             message = (
-                f"Task '{self.task.name}': could not store its result with "
+                f"Task '{self._full_name()}': could not store its result with "
                 f"{type(self.result).__name__}: {type(exc).__name__}: {exc}"
             )
             self.logger.error(message)
@@ -523,7 +529,10 @@ class TaskRunner(Runner):
             state.result, tuple(task.retry_on)
         ):
             self.logger.info(
-                "Task '%s': Skipping retry: the error is not one of `retry_on`.", task.name
+                "Task '%s': Skipping retry. Exception of type %r is not an instance of the "
+                "retry on exception types.",
+                self._full_name(),
+                type(state.result).__name__,
             )
             return state
         run_count = prefect_context.get("task_run_count", 1)

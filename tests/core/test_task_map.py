@@ -112,6 +112,13 @@ def test_each_child_logs_under_its_own_name_and_no_logger_is_registered():
     assert "prefect_core.log_it[0]" not in logging.Logger.manager.loggerDict
 
 
+def test_a_failing_childs_error_log_names_the_child(caplog):
+    with Flow("f") as flow:
+        fail_on_two.map([1, 2])
+    run(flow)
+    assert "Task 'fail_on_two[1]': Exception encountered during task execution!" in caplog.text
+
+
 def test_the_parent_run_sees_no_map_index():
     seen = []
 
@@ -458,7 +465,7 @@ def test_mapping_over_a_dict_fails_saying_how_to_map_over_it():
     state, results = run(flow)
     assert type(results[out]) is Failed
     assert "cannot map over argument 'x': it is a dict" in results[out].message
-    assert ".keys(), .values() or .items()" in results[out].message
+    assert "map over a list of its keys, values or items" in results[out].message
     assert results[after].result == 4  # the rest of the flow runs
     assert state.is_failed()
 

@@ -303,7 +303,10 @@ def test_skipped_retry_is_logged_at_info(caplog):
     with caplog.at_level(logging.INFO, logger="prefect_core"):
         TaskRunner(task).run()
     assert any(
-        record.levelno == logging.INFO and "Skipping retry" in record.getMessage()
+        record.levelno == logging.INFO
+        and record.getMessage()
+        == f"Task '{task.name}': Skipping retry. Exception of type 'ValueError' is not an "
+        "instance of the retry on exception types."
         for record in caplog.records
     )
 
