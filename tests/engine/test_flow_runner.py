@@ -499,3 +499,43 @@ def test_constant_inputs_reach_triggers_as_successful_states():
     state = FlowRunner(flow).run(return_tasks=[handled])
     assert seen == [(Success, 7)]
     assert type(state.result[handled]) is TriggerFailed
+
+
+def test_run_task_swaps_resolved_children_into_a_mapped_upstream_for_a_reduce():
+    from prefect_core.core.edge import Edge
+    from prefect_core.engine.state import Mapped
+
+    @task
+    def collect(xs):
+        return xs
+
+    edge = Edge(Task(), collect, key="xs")
+    state = run_task(
+        task=collect,
+        state=None,
+        upstream_states={edge: Mapped(n_map_states=2)},
+        context={},
+        flow_result=None,
+        task_runner_cls=TaskRunner,
+        task_runner_state_handlers=[],
+        upstream_mapped_states={edge: [Success(result=1), Success(result=2)]},
+    )
+    assert state.result == [1, 2]
+
+
+def test_run_task_gives_a_mapped_child_its_item_of_a_map_source():
+    from prefect_core.core.edge import Edge
+
+    edge = Edge(Task(), inc, key="x", mapped=True)
+    state = run_task(
+        task=inc,
+        state=None,
+        upstream_states={},
+        context={"map_index": 2},
+        flow_result=None,
+        task_runner_cls=TaskRunner,
+        task_runner_state_handlers=[],
+        upstream_mapped_states={},
+        map_sources={edge: Success(result=[10, 20, 30])},
+    )
+    assert state.result == 31
