@@ -1,6 +1,7 @@
-"""Executors: where task runs happen (`LocalExecutor`; the Dask executors come later)."""
+"""Executors: where task runs happen (`LocalExecutor`, `LocalDaskExecutor`, `DaskExecutor`)."""
 
 from prefect_core.executors.base import Executor
+from prefect_core.executors.dask import DaskExecutor, LocalDaskExecutor
 from prefect_core.executors.local import LocalExecutor
 
-__all__ = ["Executor", "LocalExecutor"]
+__all__ = ["DaskExecutor", "Executor", "LocalDaskExecutor", "LocalExecutor"]
