@@ -239,6 +239,10 @@ class FlowRunner(Runner):
             for final_state in final_states.values():
                 if isinstance(final_state, Mapped):
                     _collect_children(final_state, executor)
+            if any(map(_lost_with_upstream, final_states.values())):
+                self._rerun_lost_with_upstream(
+                    plan, final_states, task_contexts, run_context, handlers, executor
+                )
 
         key_states = _with_children(final_states[task] for task in flow.reference_tasks())
         terminal_states = _with_children(final_states[task] for task in flow.terminal_tasks())
@@ -396,6 +400,30 @@ class FlowRunner(Runner):
             return executor.submit(flatten_upstream_state, upstream_state)
         return upstream_state
 
+    def _rerun_lost_with_upstream(
+        self,
+        plan: list[PlannedTask],
+        final_states: dict[Task, State],
+        task_contexts: dict[Task, dict[str, Any]],
+        run_context: dict[str, Any],
+        handlers: list[Callable],
+        executor: Executor,
+    ) -> None:
+        """Run again, in order, the tasks an executor never started because an upstream
+        run was lost (a Dask worker died): each now sees that upstream's `Failed` state,
+        and its trigger decides, as if the upstream had failed in the usual way."""
+        states: list[Any] = [final_states.get(planned.task) for planned in plan]
+        for planned in plan:
+            if not _lost_with_upstream(states[planned.index]):
+                continue
+            states[planned.index] = None
+            state = executor.wait(
+                self._submit(planned, states, task_contexts, run_context, handlers, executor)
+            )
+            if isinstance(state, Mapped):
+                _collect_children(state, executor)
+            states[planned.index] = final_states[planned.task] = state
+
     def determine_final_state(
         self,
         state: State,
@@ -430,6 +458,15 @@ def _collect_children(parent: Mapped, executor: Executor) -> None:
     children = executor.wait(parent.map_states)
     parent.map_states = children
     parent.result = [child.result for child in children]
+
+
+def _lost_with_upstream(state: Any) -> bool:
+    """Whether an executor never started this run because an upstream run was lost."""
+    from prefect_core.executors.base import TaskRunLost
+
+    result = getattr(state, "_result", None)
+    lost = getattr(result, "value", None)
+    return isinstance(lost, TaskRunLost) and not lost.own
 
 
 def _with_children(states: Iterable[State]) -> set[State]:

@@ -460,6 +460,12 @@ class TaskRunner(Runner):
                                                         logger=self.logger)
         except TaskTimeoutSignal as exc:
             self.logger.error("Task '%s': %s", self._full_name(), exc)
+            if isinstance(exc, executors.SoftTimeoutSignal):
+                return TimedOut(
+                    "Task timed out during execution; it may still be running (this worker "
+                    "process can only stop waiting for it: a soft timeout).",
+                    result=exc,
+                )
             return TimedOut("Task timed out during execution.", result=exc)
         except (signals.LOOP, signals.SUCCESS) as exc:
             signal_state = exc.state

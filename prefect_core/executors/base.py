@@ -14,6 +14,21 @@ from typing import Any
 from prefect_core.utilities.logging import get_logger
 
 
+class TaskRunLost(Exception):
+    """The executor could not complete a task run (e.g. every worker running it died).
+
+    `own` is false when the run was never attempted because an upstream run was lost.
+    """
+
+    def __init__(self, message: str, cause: BaseException, own: bool) -> None:
+        super().__init__(message)
+        self.cause = cause
+        self.own = own
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.args[0], self.cause, self.own)
+
+
 class Executor:
     """Base class: `start()` opens the executor, `submit` runs work, `wait` resolves it."""
 

@@ -14,9 +14,10 @@ and when task runs happen:
   being submitted and chained maps run depth first. Results stay on the workers until
   someone gathers them.
 
-A task run that Dask itself could not complete (a worker lost more often than
-`distributed.scheduler.allowed-failures`, a result that cannot be pickled) comes back
-from `wait` as a `Failed` state saying so (`executor_failure`), never as an exception.
+A task run whose state cannot be pickled ends `Failed` on the worker
+(`picklable_outcome`). A task run that Dask itself could not complete (its worker lost
+more often than `distributed.scheduler.allowed-failures`) comes back from `wait` as a
+`Failed` state saying so (`executor_failure`), never as an exception.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
+import cloudpickle
 import dask
 from dask.callbacks import Callback
 
-from prefect_core.executors.base import Executor
+from prefect_core.executors.base import Executor, TaskRunLost
 from prefect_core.utilities.context import context as prefect_context
 
 __all__ = ["DaskExecutor", "LocalDaskExecutor"]
@@ -61,13 +63,46 @@ def task_run_key(extra_context: dict | None) -> str | None:
 
 
 def executor_failure(error: BaseException, key: Any = None) -> Any:
-    """The `Failed` state standing for a task run that Dask could not complete."""
+    """The `Failed` state standing for a task run that Dask could not complete.
+
+    Its result is a `TaskRunLost`: `own` is false when the error is an upstream run's
+    (Dask fails every dependent of a lost run), so the flow runner can run this task
+    again with that upstream's `Failed` state and let its trigger decide.
+    """
     from prefect_core.engine.state import Failed
 
-    where = f" (Dask key {key!r})" if key is not None else ""
-    return Failed(
-        f"Dask could not complete this task run{where}: {error!r}", result=error
-    )
+    lost_key = getattr(error, "task", key)  # `KilledWorker` names the run it lost
+    last_worker = getattr(error, "last_worker", None)
+    if last_worker is not None:
+        address = getattr(last_worker, "address", last_worker)
+        message = (
+            "Dask lost this task run: every worker that ran it died (the last one was "
+            f"{address}); see distributed.scheduler.allowed-failures."
+        )
+    else:
+        message = f"Dask could not complete this task run: {error!r}"
+    return Failed(message, result=TaskRunLost(message, error, own=lost_key == key))
+
+
+def picklable_outcome(fn: Callable, *args: Any, **kwargs: Any) -> Any:
+    """Call `fn` (a task run) where Dask runs it, and make sure its state can leave the
+    worker: a state that cannot be pickled becomes a `Failed` state saying why."""
+    from prefect_core.engine.state import Failed, State
+
+    outcome = fn(*args, **kwargs)
+    if not isinstance(outcome, State):
+        return outcome
+    try:
+        cloudpickle.dumps(outcome)
+    except Exception as error:
+        task = kwargs.get("task")
+        name = getattr(task, "name", "?")
+        message = (
+            f"Task '{name}': its result cannot be pickled, so it cannot leave the Dask "
+            f"worker: {error!r}"
+        )
+        return Failed(message, result=error)
+    return outcome
 
 
 class _RememberComputed(Callback):
@@ -148,6 +183,8 @@ class LocalDaskExecutor(Executor):
         key = task_run_key(extra_context)
         if key is not None:
             kwargs["dask_key_name"] = key
+        if self.scheduler == "processes":
+            return dask.delayed(picklable_outcome, pure=False)(fn, *args, **kwargs)
         return dask.delayed(fn, pure=False)(*args, **kwargs)
 
     def wait(self, futures: Any) -> Any:
@@ -297,7 +334,7 @@ class DaskExecutor(Executor):
         resources = _resources_from_tags((extra_context or {}).get("task_tags") or ())
         if resources:
             options["resources"] = resources
-        return client.submit(fn, *args, **options, **kwargs)
+        return client.submit(picklable_outcome, fn, *args, **options, **kwargs)
 
     def wait(self, futures: Any) -> Any:
         """Gather futures (nested in lists/dicts) into their values, same shape; a run

@@ -31,6 +31,10 @@ from prefect_core.exceptions import TaskTimeoutSignal
 from prefect_core.utilities.context import context
 
 
+class SoftTimeoutSignal(TaskTimeoutSignal):
+    """A soft timeout: the caller stopped waiting, but the task may still be running."""
+
+
 def run_task_with_timeout(
     task: Any, args: tuple = (), kwargs: dict | None = None, logger: Any = None
 ) -> Any:
@@ -143,7 +147,7 @@ def run_with_soft_timeout(
     try:
         return future.result(timeout=timeout)
     except FutureTimeoutError:
-        raise TaskTimeoutSignal(
+        raise SoftTimeoutSignal(
             f"Execution timed out for Task '{name}' (soft timeout: the task may still be "
             "running in the background)."
         ) from None
