@@ -33,6 +33,7 @@ setup(
             "hypothesis>=6.70",
             "ruff>=0.5",
             "pandas>=2.0",
+            "bokeh>=3.1",  # Dask's dashboard and performance reports (tests/executors)
         ],
     },
     entry_points={"console_scripts": ["prefect-core = prefect_core.cli:main"]},

@@ -1,6 +1,7 @@
 """The example scripts run as documented: `python examples/<name>.py` exits 0 and prints
 each task's final state."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,18 @@ def test_mapping_example_publishes_a_clean_batch():
     assert "children: Success, Success, Success" in task_line(output, "parse")
     assert "Skipped" in task_line(output, "quarantine")
     assert "Summary: 3 files, 65.50 in total; published 3 files" in output
+
+
+def test_dask_example_fetches_the_pages_on_two_worker_processes():
+    output = run_example("dask_flow.py")
+    assert 'Flow state: <Success: "All reference tasks succeeded.">' in output
+    assert "8 children: Success" in task_line(output, "fetch")
+    assert "8 children: Success" in task_line(output, "word_count")
+    assert "Report: 8 pages, 84 words; the longest is page-8" in output
+    assert "Word counts: [7, 8, 9, 10, 11, 12, 13, 14]" in output
+    assert re.search(r"Fetched by [12] worker processes, none of them this one", output)
+    elapsed = float(re.search(r"Elapsed: ([\d.]+) s", output).group(1))
+    assert elapsed < 30
+    # The workers' log lines reach the script's own output, each exactly once.
+    for number in range(1, 9):
+        assert output.count(f"fetched page-{number} (") == 1, output

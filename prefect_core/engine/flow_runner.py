@@ -233,12 +233,18 @@ class FlowRunner(Runner):
                     readers_left[upstream_index] -= 1
                     if not readers_left[upstream_index] and not is_final[upstream_index]:
                         states[upstream_index] = None  # nobody reads it any more: release
-            final_states = executor.wait(
-                {planned.task: states[planned.index] for planned in plan if is_final[planned.index]}
-            )
-            for final_state in final_states.values():
-                if isinstance(final_state, Mapped):
-                    _collect_children(final_state, executor)
+            finals = {
+                planned.task: states[planned.index] for planned in plan if is_final[planned.index]
+            }
+            # One wait for every final state and every mapped child: an executor computing
+            # on `wait` (LocalDaskExecutor) then sees the whole remaining graph at once.
+            children = {
+                task: state.map_states for task, state in finals.items()
+                if isinstance(state, Mapped)
+            }
+            final_states, final_children = executor.wait((finals, children))
+            for task, resolved_children in final_children.items():
+                _adopt_children(final_states[task], resolved_children)
             if any(map(_lost_with_upstream, final_states.values())):
                 self._rerun_lost_with_upstream(
                     plan, final_states, task_contexts, run_context, handlers, executor
@@ -454,8 +460,12 @@ class FlowRunner(Runner):
 
 
 def _collect_children(parent: Mapped, executor: Executor) -> None:
-    """Resolve a final mapped state's children and set its result to theirs."""
-    children = executor.wait(parent.map_states)
+    """Resolve a final mapped state's children (see `_adopt_children`)."""
+    _adopt_children(parent, executor.wait(parent.map_states))
+
+
+def _adopt_children(parent: Mapped, children: list[State]) -> None:
+    """Give a final mapped state its resolved children and their results."""
     parent.map_states = children
     parent.result = [child.result for child in children]
 

@@ -271,7 +271,9 @@ class DaskExecutor(Executor):
     @contextmanager
     def start(self) -> Iterator[None]:
         """Connect to the cluster (or start a temporary one) for the run."""
-        from distributed import Client, performance_report
+        from distributed import Client
+
+        from prefect_core.executors.dask_logging import forwarded_task_logs
 
         with ExitStack() as stack:
             if self.address is not None:
@@ -291,10 +293,10 @@ class DaskExecutor(Executor):
                 if self.adapt_kwargs:
                     cluster.adapt(**self.adapt_kwargs)
                 client = stack.enter_context(Client(cluster, **self.client_kwargs))
-            client.forward_logging("prefect_core")
+            stack.enter_context(forwarded_task_logs(client))
             if self.performance_report_path:
                 self._report = stack.enter_context(
-                    performance_report(filename=self.performance_report_path)
+                    _performance_report(client, self.performance_report_path)
                 )
             self.client = client
             try:
@@ -344,6 +346,22 @@ class DaskExecutor(Executor):
             return client.gather(futures)
         except Exception:
             return _gather_one_by_one(client, futures)
+
+
+@contextmanager
+def _performance_report(client: Any, path: str) -> Iterator[None]:
+    """`distributed.performance_report(path)` for `client`, which need not be the
+    default client: the report finds its client with `get_client()`."""
+    from distributed import performance_report
+
+    report = performance_report(filename=path)
+    with client.as_current():
+        report.__enter__()
+    try:
+        yield
+    finally:
+        with client.as_current():
+            report.__exit__(None, None, None)
 
 
 def _gather_one_by_one(client: Any, futures: Any) -> Any:

@@ -84,6 +84,33 @@ def test_deprecated_engine_executors_alias_warns():
     assert deprecated.Executor is Executor
 
 
+@pytest.mark.parametrize("name", ["LocalExecutor", "LocalDaskExecutor", "DaskExecutor"])
+def test_deprecated_engine_executors_aliases_warn_and_subclass_the_new_classes(name):
+    import prefect_core.executors
+    from prefect_core.engine import executors as deprecated
+
+    moved = (
+        f"^prefect_core.engine.executors.{name} has been moved to "
+        f"`prefect_core.executors.{name}`, please update your imports$"
+    )
+    with pytest.warns(UserWarning, match=moved) as warned:
+        executor = getattr(deprecated, name)()
+    assert warned[0].filename == __file__  # the warning points at the caller
+    assert isinstance(executor, getattr(prefect_core.executors, name))
+    assert name in deprecated.__all__
+
+
+def test_deprecated_dask_aliases_accept_the_new_classes_arguments():
+    from prefect_core.engine import executors as deprecated
+
+    with pytest.warns(UserWarning):
+        local_dask = deprecated.LocalDaskExecutor("processes", num_workers=2)
+    assert (local_dask.scheduler, local_dask.dask_config) == ("processes", {"num_workers": 2})
+    with pytest.warns(UserWarning):
+        dask = deprecated.DaskExecutor(address="tcp://127.0.0.1:8786")
+    assert dask.address == "tcp://127.0.0.1:8786"
+
+
 def test_flow_run_with_local_executor_gives_the_default_states():
     @task
     def double(x):
