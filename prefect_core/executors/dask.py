@@ -34,6 +34,7 @@ from typing import Any
 import cloudpickle
 import dask
 from dask.callbacks import Callback
+from dask.delayed import Delayed
 
 from prefect_core.executors.base import Executor, TaskRunLost
 from prefect_core.utilities.context import context as prefect_context
@@ -120,6 +121,63 @@ class _RememberComputed(Callback):
         self.computed[key] = result
 
 
+class _Placeholder:
+    """Where the value of dependency number `index` goes in a deferred call."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+class _DeferredCall:
+    """A call whose arguments hold `_Placeholder`s for the delayed values it needs.
+
+    dask walks every argument of a delayed call looking for other delayed values, deep
+    into dicts and lists; a task run's arguments (its context, its upstream states)
+    made that walk the main cost of submitting. Hidden in this object, the arguments
+    are walked once by `_with_placeholders`, and dask sees only the dependencies.
+    """
+
+    __slots__ = ("fn", "args", "kwargs")
+
+    def __init__(self, fn: Callable, args: tuple, kwargs: dict) -> None:
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+
+
+def _with_placeholders(value: Any, dependencies: list) -> Any:
+    """`value` with each `Delayed` inside plain dicts, lists and tuples replaced by a
+    placeholder, the `Delayed` itself appended to `dependencies`."""
+    if isinstance(value, Delayed):
+        dependencies.append(value)
+        return _Placeholder(len(dependencies) - 1)
+    kind = type(value)
+    if kind is dict:
+        return {key: _with_placeholders(item, dependencies) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return kind(_with_placeholders(item, dependencies) for item in value)
+    return value
+
+
+def _filled(value: Any, values: tuple) -> Any:
+    """`value` with its placeholders replaced by the computed `values`."""
+    if type(value) is _Placeholder:
+        return values[value.index]
+    kind = type(value)
+    if kind is dict:
+        return {key: _filled(item, values) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return kind(_filled(item, values) for item in value)
+    return value
+
+
+def _run_deferred_call(call: _DeferredCall, *values: Any) -> Any:
+    """Run a deferred call with its dependencies' computed values."""
+    if not values:
+        return call.fn(*call.args, **call.kwargs)
+    return call.fn(*_filled(call.args, values), **_filled(call.kwargs, values))
+
+
 def _exit_on_sigterm() -> None:
     """Process-pool initializer: a terminated worker exits quietly."""
     import signal
@@ -180,12 +238,16 @@ class LocalDaskExecutor(Executor):
         self, fn: Callable, *args: Any, extra_context: dict | None = None, **kwargs: Any
     ) -> Any:
         """A `dask.delayed` call of `fn`, computed by a later `wait`."""
+        dependencies: list[Delayed] = []
+        call = _DeferredCall(
+            picklable_outcome if self.scheduler == "processes" else fn,
+            _with_placeholders(((fn,) if self.scheduler == "processes" else ()) + args,
+                               dependencies),
+            _with_placeholders(kwargs, dependencies),
+        )
         key = task_run_key(extra_context)
-        if key is not None:
-            kwargs["dask_key_name"] = key
-        if self.scheduler == "processes":
-            return dask.delayed(picklable_outcome, pure=False)(fn, *args, **kwargs)
-        return dask.delayed(fn, pure=False)(*args, **kwargs)
+        options = {} if key is None else {"dask_key_name": key}
+        return dask.delayed(_run_deferred_call, pure=False)(call, *dependencies, **options)
 
     def wait(self, futures: Any) -> Any:
         """Compute the delayed calls in `futures` (same shape), reusing earlier results."""
