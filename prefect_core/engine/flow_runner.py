@@ -225,6 +225,10 @@ class FlowRunner(Runner):
         readers_left = [planned.readers for planned in plan]
 
         with executor.start():
+            # Executors running task runs elsewhere get the run's context once, shared by
+            # every task run, instead of a copy (parameters included) with each of them.
+            if not executor.runs_in_caller_context:
+                run_context = executor.share(dict(run_context))
             for planned in plan:
                 states[planned.index] = self._submit(
                     planned, states, task_contexts, run_context, handlers, executor
@@ -265,7 +269,7 @@ class FlowRunner(Runner):
         planned: PlannedTask,
         states: list[Any],
         task_contexts: dict[Task, dict[str, Any]],
-        run_context: dict[str, Any],
+        run_context: Any,
         handlers: list[Callable],
         executor: Executor,
     ) -> Any:
@@ -295,11 +299,11 @@ class FlowRunner(Runner):
         for edge, value in planned.constant_edges:
             upstream_states[edge] = _constant_state(value)
         task_context = task_contexts.get(task) or {}
-        if not executor.runs_in_caller_context:
-            task_context = {**run_context, **task_context}
+        shared_context = None if executor.runs_in_caller_context else run_context
         if planned.is_mapped:
             return self._submit_mapped(
-                task, task_state, upstream_states, task_context, handlers, executor
+                task, task_state, upstream_states, task_context, shared_context, handlers,
+                executor,
             )
         return executor.submit(
             run_task,
@@ -311,6 +315,7 @@ class FlowRunner(Runner):
             task_runner_cls=self.task_runner_cls,
             task_runner_state_handlers=handlers,
             upstream_mapped_states={},
+            run_context=shared_context,
             extra_context={"task_name": task.name, "task_tags": task.tags, "task_index": None},
         )
 
@@ -320,6 +325,7 @@ class FlowRunner(Runner):
         task_state: State | None,
         upstream_states: dict[Edge, Any],
         task_context: dict[str, Any],
+        shared_context: Any,
         handlers: list[Callable],
         executor: Executor,
     ) -> State:
@@ -336,6 +342,7 @@ class FlowRunner(Runner):
             "task_runner_cls": self.task_runner_cls,
             "task_runner_state_handlers": handlers,
             "upstream_mapped_states": {},
+            "run_context": shared_context,
         }
         parent = executor.wait(
             executor.submit(
@@ -530,6 +537,7 @@ def run_task(
     upstream_mapped_states: dict[Edge, list[State]],
     is_mapped_parent: bool = False,
     map_sources: dict[Edge, State] | None = None,
+    run_context: dict[str, Any] | None = None,
 ) -> State:
     """Run one task with a fresh task runner; the function executors receive.
 
@@ -539,7 +547,11 @@ def run_task(
         map_sources: for a mapped child (`context["map_index"]`), the whole upstream
             states of its mapped edges from unmapped upstreams; the child takes its item
             of each here, where the task runs, so the whole result never has to travel.
+        run_context: the flow run's context, shared by every task run of an executor
+            that runs them elsewhere; `context` (the task's own keys) is laid over it.
     """
+    if run_context:
+        context = {**run_context, **context}
     if upstream_mapped_states:
         upstream_states = dict(upstream_states)
         for edge, children in upstream_mapped_states.items():

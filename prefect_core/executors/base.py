@@ -53,6 +53,11 @@ class Executor:
         """Run `fn(*args, **kwargs)`, returning a future (or the value itself)."""
         raise NotImplementedError()
 
+    def share(self, value: Any) -> Any:
+        """Make `value`, an argument of many submitted calls, available to all of them;
+        returns what to pass in its place (here: `value` itself)."""
+        return value
+
     def wait(self, futures: Any) -> Any:
         """Resolve a future, or lists/dicts of futures, into their values (same shape)."""
         raise NotImplementedError()

@@ -400,6 +400,12 @@ class DaskExecutor(Executor):
             options["resources"] = resources
         return client.submit(picklable_outcome, fn, *args, **options, **kwargs)
 
+    def share(self, value: Any) -> Any:
+        """A future of `value`, which submitted calls receive as the value itself: it
+        travels to each worker once instead of with every call. (A task returning it,
+        not scattered data, so Dask can recompute it if the workers holding it die.)"""
+        return self._started_client().submit(_shared, value, pure=False)
+
     def wait(self, futures: Any) -> Any:
         """Gather futures (nested in lists/dicts) into their values, same shape; a run
         Dask could not complete becomes a `Failed` state (see `executor_failure`)."""
@@ -424,6 +430,11 @@ def _performance_report(client: Any, path: str) -> Iterator[None]:
     finally:
         with client.as_current():
             report.__exit__(None, None, None)
+
+
+def _shared(value: Any) -> Any:
+    """The value given to `DaskExecutor.share`, as the result of a task."""
+    return value
 
 
 def _gather_one_by_one(client: Any, futures: Any) -> Any:
