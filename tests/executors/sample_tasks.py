@@ -6,6 +6,7 @@ run travels to a worker as a reference to its module and name).
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -187,3 +188,28 @@ def timed_first(seconds: float) -> tuple[float, float]:
 def timed_second(span: tuple[float, float]) -> float:
     """The wall time this run started."""
     return time.time()
+
+
+class ClientTrackedList(list):
+    """A list that, when unpickled in the process whose pid is `watched_pid`, appends a
+    line to `marker`: proof that it travelled to that process."""
+
+    def __init__(self, items, watched_pid: int, marker: str) -> None:
+        super().__init__(items)
+        self.watched_pid = watched_pid
+        self.marker = marker
+
+    def __reduce__(self):
+        return _rebuild_tracked, (list(self), self.watched_pid, self.marker)
+
+
+def _rebuild_tracked(items, watched_pid, marker):
+    if os.getpid() == watched_pid:
+        with open(marker, "a") as record:
+            record.write("unpickled in the watched process\n")
+    return ClientTrackedList(items, watched_pid, marker)
+
+
+@task
+def tracked_items(count: int, watched_pid: int, marker: str) -> ClientTrackedList:
+    return ClientTrackedList(range(count), watched_pid, marker)

@@ -52,6 +52,7 @@ from tests.executors.sample_tasks import (
     timed_first,
     timed_second,
     total,
+    tracked_items,
     warn_from_worker,
 )
 
@@ -663,3 +664,21 @@ def test_chained_maps_run_depth_first_on_the_synchronous_local_dask_scheduler():
     flow.run(executor=LocalDaskExecutor("synchronous"))
     for index in range(3):  # each second[i] right after its first[i]
         assert order.index(f"second[{index}]") == order.index(f"first[{index}]") + 1
+
+
+def test_a_mapped_list_never_comes_back_to_the_client_unless_asked_for(cluster, tmp_path):
+    """Mapping needs only the list's length: the list itself stays on the workers."""
+    from prefect_core.engine.flow_runner import FlowRunner
+
+    marker = tmp_path / "unpickled"
+    with Flow("stays") as flow:
+        items = tracked_items(50, os.getpid(), str(marker))
+        doubled = square.map(items)
+        reduced = total(doubled)
+    executor = on(cluster)
+    state = FlowRunner(flow).run(return_tasks=[reduced], executor=executor)
+    assert state.result[reduced].result == sum(i * i for i in range(50))
+    assert not marker.exists()  # the list was never unpickled in this process
+    everything = FlowRunner(flow).run(return_tasks=[items], executor=executor)
+    assert everything.result[items].result == list(range(50))
+    assert marker.exists()  # asked for: now it came back
