@@ -249,7 +249,7 @@ class FlowRunner(Runner):
             final_states, final_children = executor.wait((finals, children))
             for task, resolved_children in final_children.items():
                 _adopt_children(final_states[task], resolved_children)
-            if any(map(_lost_with_upstream, final_states.values())):
+            if any(map(_has_lost_with_upstream, final_states.values())):
                 self._rerun_lost_with_upstream(
                     plan, final_states, task_contexts, run_context, handlers, executor
                 )
@@ -422,14 +422,23 @@ class FlowRunner(Runner):
         handlers: list[Callable],
         executor: Executor,
     ) -> None:
-        """Run again, in order, the tasks an executor never started because an upstream
-        run was lost (a Dask worker died): each now sees that upstream's `Failed` state,
-        and its trigger decides, as if the upstream had failed in the usual way."""
+        """Run again, in order, the task runs (and mapped children) an executor never
+        started because an upstream run was lost (a Dask worker died): each now sees that
+        upstream's `Failed` state, and its trigger decides, as if the upstream had failed
+        in the usual way."""
         states: list[Any] = [final_states.get(planned.task) for planned in plan]
         for planned in plan:
-            if not _lost_with_upstream(states[planned.index]):
+            state = states[planned.index]
+            if not _has_lost_with_upstream(state):
                 continue
-            states[planned.index] = None
+            if not isinstance(state, Mapped):
+                states[planned.index] = None
+            else:
+                rerun = copy.copy(state)  # finished children are kept, lost ones run again
+                rerun.map_states = [
+                    None if _lost_with_upstream(child) else child for child in state.map_states
+                ]
+                states[planned.index] = rerun
             state = executor.wait(
                 self._submit(planned, states, task_contexts, run_context, handlers, executor)
             )
@@ -484,6 +493,14 @@ def _lost_with_upstream(state: Any) -> bool:
     result = getattr(state, "_result", None)
     lost = getattr(result, "value", None)
     return isinstance(lost, TaskRunLost) and not lost.own
+
+
+def _has_lost_with_upstream(state: Any) -> bool:
+    """Whether this run, or one of its mapped children, was never started because an
+    upstream run was lost."""
+    if isinstance(state, Mapped):
+        return any(map(_lost_with_upstream, state.map_states))
+    return _lost_with_upstream(state)
 
 
 def _with_children(states: Iterable[State]) -> set[State]:

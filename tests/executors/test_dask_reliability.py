@@ -146,3 +146,31 @@ def test_a_timeout_in_a_worker_process_says_the_task_may_still_be_running(cluste
     timed_out = state.result[slow]
     assert type(timed_out) is TimedOut
     assert "it may still be running" in timed_out.message
+
+
+@task
+def kill_worker_at_one(index):
+    if index == 1:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return index
+
+
+@task(trigger=triggers.all_finished)
+def always_child(x):
+    return "ran"
+
+
+def test_children_after_a_lost_child_follow_their_triggers(cluster):
+    with Flow("lost-child") as flow:
+        first = kill_worker_at_one.map([0, 1, 2])
+        strict = passthrough.map(first)
+        lenient = always_child.map(first)
+    state = flow.run(executor=executor(cluster))
+    first_children = state.result[first].map_states
+    assert type(first_children[1]) is Failed
+    assert first_children[1].message.startswith("Dask lost this task run")
+    # Dask may also give up on a sibling that was running on a dying worker; whatever
+    # was lost, each downstream child follows its own trigger.
+    expected_strict = [TriggerFailed if child.is_failed() else Success for child in first_children]
+    assert [type(child) for child in state.result[strict].map_states] == expected_strict
+    assert state.result[lenient].result == ["ran", "ran", "ran"]
