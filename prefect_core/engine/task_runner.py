@@ -143,10 +143,11 @@ class TaskRunner(Runner):
                 self.task.name if map_index is None else f"{self.task.name}[{map_index}]"
             )
             state, task_context = self.initialize_run(state, task_context)
-            # Logged only outside loop iterations, and only formatted when INFO is on.
-            log_info = "task_loop_count" not in task_context and self.logger.isEnabledFor(_INFO)
+            # Formatted only when INFO is on. A retried looping task resumes its loop
+            # without a new "Starting" line (as 1.4.1); "Finished" ends every run.
+            log_info = self.logger.isEnabledFor(_INFO)
             name = task_context["task_full_name"]
-            if log_info:
+            if log_info and "task_loop_count" not in task_context:
                 self.logger.info("Task '%s': Starting task run...", name)
             try:
                 while True:

@@ -496,3 +496,25 @@ def test_ctrl_c_ends_a_loop_that_never_ends_and_the_log_names_the_iteration(capl
     assert "Task 'forever'" in message and "during loop iteration" in message
     iteration = int(message.split("during loop iteration ")[1].split(";")[0])
     assert iteration > 1
+
+
+def test_a_loop_logs_starting_and_finished_once(caplog):
+    task = Looper(until=3, name="looper")
+    with caplog.at_level(logging.INFO, logger="prefect_core"):
+        TaskRunner(task).run()
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages.count("Task 'looper': Starting task run...") == 1
+    assert messages.count(
+        "Task 'looper': Finished task run for task with final state: 'Success'"
+    ) == 1
+
+
+def test_a_retried_loop_resumes_without_starting_but_logs_finished(caplog):
+    task = Looper(until=4, fail_at=3, max_retries=1, retry_delay=timedelta(0), name="looper")
+    retrying = TaskRunner(task).run()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="prefect_core"):
+        TaskRunner(task).run(state=retrying)
+    messages = [record.getMessage() for record in caplog.records]
+    assert "Task 'looper': Starting task run..." not in messages
+    assert "Task 'looper': Finished task run for task with final state: 'Success'" in messages
