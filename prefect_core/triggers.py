@@ -50,13 +50,28 @@ def _expanded_states(upstream_states: dict[Any, State]) -> set[State]:
     return expanded
 
 
+def _every_state(upstream_states: dict[Any, State], predicate: Callable[[State], bool]) -> bool:
+    """Whether `predicate` holds for every upstream state (a `Mapped` one: its children).
+
+    The common check of the default trigger, so it walks the states without building the
+    set `_expanded_states` makes (duplicates cannot change the answer).
+    """
+    for state in upstream_states.values():
+        if isinstance(state, Mapped):
+            if not all(map(predicate, state.map_states)):
+                return False
+        elif not predicate(state):
+            return False
+    return True
+
+
 def _fail(trigger_name: str, reason: str) -> signals.TRIGGERFAIL:
     return signals.TRIGGERFAIL(f'Trigger was "{trigger_name}" but {reason}.')
 
 
 def all_finished(upstream_states: dict[Any, State]) -> bool:
     """Run once every upstream task is finished, whatever the outcome (alias `always_run`)."""
-    if not all(state.is_finished() for state in _expanded_states(upstream_states)):
+    if not _every_state(upstream_states, State.is_finished):
         raise _fail("all_finished", "some of the upstream tasks were not finished")
     return True
 
@@ -73,14 +88,14 @@ def manual_only(upstream_states: dict[Any, State]) -> bool:
 
 def all_successful(upstream_states: dict[Any, State]) -> bool:
     """Run when every upstream task succeeded (`Skipped` counts); the default trigger."""
-    if not all(state.is_successful() for state in _expanded_states(upstream_states)):
+    if not _every_state(upstream_states, State.is_successful):
         raise _fail("all_successful", "some of the upstream tasks failed")
     return True
 
 
 def all_failed(upstream_states: dict[Any, State]) -> bool:
     """Run when every upstream task failed."""
-    if not all(state.is_failed() for state in _expanded_states(upstream_states)):
+    if not _every_state(upstream_states, State.is_failed):
         raise _fail("all_failed", "some of the upstream tasks succeeded")
     return True
 

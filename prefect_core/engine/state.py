@@ -94,11 +94,14 @@ class State:
             self._result = result
         else:
             self._result = Result(value=result)
-        self.context: dict[str, Any] = dict(context) if context else {}
-        self.cached_inputs: dict[str, Result] = dict(cached_inputs) if cached_inputs else {}
         task_tags = _run_context.current().get("task_tags")
-        if task_tags is not None:
-            self.context.setdefault("tags", list(task_tags))
+        if context:
+            self.context: dict[str, Any] = dict(context)
+            if task_tags is not None:
+                self.context.setdefault("tags", list(task_tags))
+        else:
+            self.context = {} if task_tags is None else {"tags": list(task_tags)}
+        self.cached_inputs: dict[str, Result] = dict(cached_inputs) if cached_inputs else {}
 
     @property
     def result(self) -> Any:

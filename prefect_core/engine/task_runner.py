@@ -256,7 +256,7 @@ class TaskRunner(Runner):
                 self.result.location = None
             else:
                 self.result.location = task.target
-        return TaskRunnerInitializeResult(state=state, context=context)
+        return TaskRunnerInitializeResult(state, context)
 
     def _prepare_next_loop(self, state: State, task_context: dict) -> State:
         """Set the context for the next loop iteration; returns its starting state."""
