@@ -7,6 +7,7 @@ import prefect_core.engine
 import prefect_core.exceptions
 import prefect_core.executors
 import prefect_core.schedules
+import prefect_core.serialization
 import prefect_core.tasks
 import prefect_core.triggers
 import prefect_core.utilities

@@ -139,26 +139,29 @@ def _resolve_bound(bound: float | None, default: float, total: int) -> float:
     return bound * total if bound < 1 else bound
 
 
-def _threshold_trigger(
+def _check_thresholds(
+    upstream_states: dict[Any, State],
     name: str,
     counts: Callable[[State], bool],
     at_least: float | None,
     at_most: float | None,
-) -> Trigger:
-    def trigger(upstream_states: dict[Any, State]) -> bool:
-        if not upstream_states:
-            return True
-        states = _expanded_states(upstream_states)
-        total = len(states)
-        matching = sum(1 for state in states if counts(state))
-        lower = _resolve_bound(at_least, 0, total)
-        upper = _resolve_bound(at_most, total, total)
-        if not lower <= matching <= upper:
-            raise _fail(name, "thresholds were not met")
+) -> bool:
+    """The body of the `some_*` triggers: count the matching upstream states."""
+    if not upstream_states:
         return True
+    states = _expanded_states(upstream_states)
+    total = len(states)
+    matching = sum(1 for state in states if counts(state))
+    lower = _resolve_bound(at_least, 0, total)
+    upper = _resolve_bound(at_most, total, total)
+    if not lower <= matching <= upper:
+        raise _fail(name, "thresholds were not met")
+    return True
 
-    trigger.__name__ = f"_{name}"
-    return trigger
+
+# The factories below define their triggers inline, so that each closure's free variables
+# are exactly the factory's parameters: serialization stores a trigger as the factory's
+# name plus those variables and rebuilds it by calling the factory with them.
 
 
 def some_successful(at_least: float | None = None, at_most: float | None = None) -> Trigger:
@@ -169,7 +172,13 @@ def some_successful(at_least: float | None = None, at_most: float | None = None)
             fraction of the upstream states.
         at_most: the maximum (default: all); a value below 1 is a fraction.
     """
-    return _threshold_trigger("some_successful", State.is_successful, at_least, at_most)
+
+    def _some_successful(upstream_states: dict[Any, State]) -> bool:
+        return _check_thresholds(
+            upstream_states, "some_successful", State.is_successful, at_least, at_most
+        )
+
+    return _some_successful
 
 
 def some_failed(at_least: float | None = None, at_most: float | None = None) -> Trigger:
@@ -180,4 +189,8 @@ def some_failed(at_least: float | None = None, at_most: float | None = None) -> 
             fraction of the upstream states.
         at_most: the maximum (default: all); a value below 1 is a fraction.
     """
-    return _threshold_trigger("some_failed", State.is_failed, at_least, at_most)
+
+    def _some_failed(upstream_states: dict[Any, State]) -> bool:
+        return _check_thresholds(upstream_states, "some_failed", State.is_failed, at_least, at_most)
+
+    return _some_failed

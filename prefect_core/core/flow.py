@@ -724,6 +724,72 @@ class Flow:
             **kwargs,
         )
 
+    # -- drawing (prefect_core/core/flow_drawing.py) --------------------------------------
+
+    def visualize(
+        self,
+        flow_state: Any = None,
+        filename: str | None = None,
+        format: str | None = None,
+        horizontal: bool = False,
+    ) -> Any:
+        """Return the flow's `graphviz.Digraph`, coloured by `flow_state` when given.
+
+        A mapped task in a `Mapped` state is one node counting its children per state.
+        With `filename`, also write `"{filename}.{format or 'pdf'}"` (needs Graphviz's `dot`
+        program). Never opens a viewer; a notebook displays the returned graph inline.
+        """
+        from prefect_core.core.flow_drawing import visualize
+
+        return visualize(self, flow_state, filename, format, horizontal)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
+        """Jupyter display: the flow's SVG drawing when `dot` is available, else text."""
+        from prefect_core.utilities.notebook import flow_mimebundle
+
+        return flow_mimebundle(self, include, exclude)
+
+    # -- saving (prefect_core/core/flow_storage.py) ---------------------------------------
+
+    def save(self, fpath: str | None = None) -> str:
+        """Pickle the flow (cloudpickle) to `fpath`, atomically; return the path.
+
+        The default path is `{home_dir}/flows/{slugified name}.prefect`.
+        """
+        from prefect_core.core.flow_storage import save_flow
+
+        return save_flow(self, fpath)
+
+    @classmethod
+    def load(cls, fpath: str) -> Flow:
+        """Read a flow written by `save`; a non-absolute `fpath` is a flow name.
+
+        Loading unpickles, which runs code: only load files you trust. A corrupt,
+        truncated or foreign file raises `FlowStorageError` naming the path.
+        """
+        from prefect_core.core.flow_storage import load_flow
+
+        return load_flow(fpath)
+
+    # -- serializing (prefect_core/serialization/flow.py) -------------------------------
+
+    def serialize(self, build: bool = False) -> dict:
+        """The flow's structure as a JSON-compatible dict (`FlowSchema`); task code,
+        constants and result values are not included.
+
+        Validates the flow first and sets every task's `slug` attribute to its slug here.
+        `build=True` raises: storage is out of scope (`ValueError` without storage).
+        """
+        from prefect_core.serialization.flow import serialize_flow
+
+        return serialize_flow(self, build)
+
+    def serialized_hash(self, build: bool = False) -> str:
+        """SHA-256 hex digest of `serialize(build)`, the same for the same structure."""
+        from prefect_core.serialization.flow import serialized_flow_hash
+
+        return serialized_flow_hash(self, build)
+
     # -- out of scope -------------------------------------------------------------------
 
     def register(self, *args: Any, **kwargs: Any) -> None:

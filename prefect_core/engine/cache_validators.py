@@ -81,14 +81,15 @@ def partial_inputs_only(validate_on: Iterable[str] | None = None) -> Validator:
     Args:
         validate_on: input names to compare; `None` compares nothing (expiration only).
     """
-    names = None if validate_on is None else list(validate_on)
+    # Captured under its own name, as a list: the serializer reads it back from the closure.
+    validate_on = None if validate_on is None else list(validate_on)
 
     def _partial_inputs_only(
         state: Cached, inputs: dict[str, Any], parameters: dict[str, Any]
     ) -> bool:
         if not duration_only(state, inputs, parameters):
             return False
-        return names is None or _inputs_match(state, inputs, names)
+        return validate_on is None or _inputs_match(state, inputs, validate_on)
 
     return _partial_inputs_only
 
@@ -100,19 +101,20 @@ def partial_parameters_only(validate_on: Iterable[str] | None = None) -> Validat
         validate_on: parameter names to compare (a missing parameter set counts as empty);
             `None` compares nothing (expiration only).
     """
-    names = None if validate_on is None else set(validate_on)
+    # Captured under its own name, as a list: the serializer reads it back from the closure.
+    validate_on = None if validate_on is None else list(validate_on)
 
     def _partial_parameters_only(
         state: Cached, inputs: dict[str, Any], parameters: dict[str, Any]
     ) -> bool:
         if not duration_only(state, inputs, parameters):
             return False
-        if names is None:
+        if validate_on is None:
             return True
         cached = state.cached_parameters or {}
         current = parameters or {}
-        return {k: v for k, v in cached.items() if k in names} == {
-            k: v for k, v in current.items() if k in names
+        return {k: v for k, v in cached.items() if k in validate_on} == {
+            k: v for k, v in current.items() if k in validate_on
         }
 
     return _partial_parameters_only

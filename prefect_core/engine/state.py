@@ -221,6 +221,12 @@ class State:
         ]
         return [klass.__name__ for klass in found] if names_only else found
 
+    def _repr_html_(self) -> str | None:
+        """Jupyter's display of a flow state: an HTML table of its task states."""
+        from prefect_core.utilities.notebook import state_html
+
+        return state_html(self)
+
     def serialize(self) -> dict[str, Any]:
         """Dump this state with `StateSchema` (result values are not included)."""
         from prefect_core.serialization.state import StateSchema

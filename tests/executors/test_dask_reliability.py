@@ -169,8 +169,9 @@ def test_children_after_a_lost_child_follow_their_triggers(cluster):
     first_children = state.result[first].map_states
     assert type(first_children[1]) is Failed
     assert first_children[1].message.startswith("Dask lost this task run")
-    # Dask may also give up on a sibling that was running on a dying worker; whatever
-    # was lost, each downstream child follows its own trigger.
-    expected_strict = [TriggerFailed if child.is_failed() else Success for child in first_children]
-    assert [type(child) for child in state.result[strict].map_states] == expected_strict
-    assert state.result[lenient].result == ["ran", "ran", "ran"]
+    # The children after the lost one ran again, once the run was over, under their
+    # triggers. (Children of other indices may themselves be lost if they shared a dying
+    # worker: Dask gives up on those too, so only index 1 is asserted.)
+    assert type(state.result[strict].map_states[1]) is TriggerFailed
+    lenient_child = state.result[lenient].map_states[1]
+    assert type(lenient_child) is Success and lenient_child.result == "ran"

@@ -23,11 +23,11 @@ import logging
 import os
 import re
 import threading
-import uuid
 from typing import Any
 
 from prefect_core import configuration
 from prefect_core.engine.result import Result, ResultDeserializationError
+from prefect_core.utilities.files import write_atomically
 
 __all__ = ["LocalResult"]
 
@@ -107,7 +107,7 @@ class LocalResult(Result):
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        _write_atomically(path, data)
+        write_atomically(path, data)
         new.location = path
         return new
 
@@ -130,25 +130,6 @@ def _ensure_usable_folder(path: str) -> None:
         ) from err
     if not os.access(path, os.W_OK | os.X_OK):
         raise OSError(errno.EACCES, "LocalResult cannot write to its result folder", path)
-
-
-def _write_atomically(path: str, data: bytes) -> None:
-    """Write `data` to `path` so that readers see either no file or the whole file."""
-    folder, name = os.path.split(path)
-    temporary = os.path.join(folder, f".{name[:200]}.{uuid.uuid4().hex[:16]}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
 
 
 _clock_lock = threading.Lock()
