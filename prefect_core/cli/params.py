@@ -82,22 +82,15 @@ def merge_parameters(
 
 def check_parameters(flow: Flow, parameters: dict[str, Any]) -> None:
     """Refuse parameters the flow does not have, and missing required ones (the messages
-    of `flow.run`, plus the flow's parameter names)."""
-    flow_parameters = {parameter.name: parameter for parameter in flow.parameters()}
-    known = ", ".join(sorted(flow_parameters)) or "none"
-    unexpected = sorted(set(parameters) - set(flow_parameters))
-    if unexpected:
-        raise CliError(
-            "Flow.run received the following unexpected parameters: "
-            f"{', '.join(unexpected)} (flow {flow.name!r} has parameters: {known})"
-        )
-    missing = sorted(
-        name
-        for name, parameter in flow_parameters.items()
-        if parameter.required and name not in parameters
-    )
-    if missing:
-        raise CliError(
-            "Flow.run did not receive the following required parameters: "
-            f"{', '.join(missing)} (give them with --param NAME=VALUE or --param-file)"
-        )
+    of `flow.run`, plus a hint)."""
+    from prefect_core.engine.flow_run_loop import check_parameters as check_run_parameters
+
+    try:
+        check_run_parameters(flow, parameters, {})
+    except ValueError as error:
+        if "unexpected" in str(error):
+            known = ", ".join(sorted(p.name for p in flow.parameters())) or "none"
+            hint = f"flow {flow.name!r} has parameters: {known}"
+        else:
+            hint = "give them with --param NAME=VALUE or --param-file"
+        raise CliError(f"{error} ({hint})") from None
