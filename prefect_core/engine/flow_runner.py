@@ -488,6 +488,8 @@ def _adopt_children(parent: Mapped, children: list[State]) -> None:
 
 def _lost_with_upstream(state: Any) -> bool:
     """Whether an executor never started this run because an upstream run was lost."""
+    if not isinstance(state, Failed):
+        return False
     from prefect_core.executors.base import TaskRunLost
 
     result = getattr(state, "_result", None)
