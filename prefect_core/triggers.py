@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from prefect_core.engine import signals
+from prefect_core.engine.mapping import expanded_states
 from prefect_core.engine.state import Mapped, State
 from prefect_core.utilities.context import context
 
@@ -36,25 +37,11 @@ __all__ = [
 Trigger = Callable[[dict[Any, State]], bool]
 
 
-def _expanded_states(upstream_states: dict[Any, State]) -> set[State]:
-    """The distinct upstream states, each `Mapped` state replaced by its children's states.
-
-    States hash by identity, so a state reached through two edges counts once.
-    """
-    expanded: set[State] = set()
-    for state in upstream_states.values():
-        if isinstance(state, Mapped):
-            expanded.update(state.map_states)
-        else:
-            expanded.add(state)
-    return expanded
-
-
 def _every_state(upstream_states: dict[Any, State], predicate: Callable[[State], bool]) -> bool:
     """Whether `predicate` holds for every upstream state (a `Mapped` one: its children).
 
     The common check of the default trigger, so it walks the states without building the
-    set `_expanded_states` makes (duplicates cannot change the answer).
+    set `expanded_states` makes (duplicates cannot change the answer).
     """
     for state in upstream_states.values():
         if isinstance(state, Mapped):
@@ -103,7 +90,7 @@ def all_failed(upstream_states: dict[Any, State]) -> bool:
 def any_successful(upstream_states: dict[Any, State]) -> bool:
     """Run when at least one upstream task succeeded (always, with no upstream tasks)."""
     if upstream_states and not any(
-        state.is_successful() for state in _expanded_states(upstream_states)
+        state.is_successful() for state in expanded_states(upstream_states.values())
     ):
         raise _fail("any_successful", "none of the upstream tasks succeeded")
     return True
@@ -112,7 +99,7 @@ def any_successful(upstream_states: dict[Any, State]) -> bool:
 def any_failed(upstream_states: dict[Any, State]) -> bool:
     """Run when at least one upstream task failed (always, with no upstream tasks)."""
     if upstream_states and not any(
-        state.is_failed() for state in _expanded_states(upstream_states)
+        state.is_failed() for state in expanded_states(upstream_states.values())
     ):
         raise _fail("any_failed", "none of the upstream tasks failed")
     return True
@@ -124,7 +111,7 @@ def not_all_skipped(upstream_states: dict[Any, State]) -> bool:
     All upstreams skipped (including, as in 1.4.1, no upstreams at all) skips this task
     too; any non-successful upstream fails the trigger.
     """
-    states = _expanded_states(upstream_states)
+    states = expanded_states(upstream_states.values())
     if all(state.is_skipped() for state in states):
         raise signals.SKIP("All upstreams were skipped", result=None)
     if not all(state.is_successful() for state in states):
@@ -149,7 +136,7 @@ def _check_thresholds(
     """The body of the `some_*` triggers: count the matching upstream states."""
     if not upstream_states:
         return True
-    states = _expanded_states(upstream_states)
+    states = expanded_states(upstream_states.values())
     total = len(states)
     matching = sum(1 for state in states if counts(state))
     lower = _resolve_bound(at_least, 0, total)

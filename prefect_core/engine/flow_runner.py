@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from prefect_core.engine.mapping import (
+    expanded_states,
     flatten_mapped_children,
     flatten_upstream_state,
     state_for_map_index,
@@ -249,13 +250,16 @@ class FlowRunner(Runner):
             final_states, final_children = executor.wait((finals, children))
             for task, resolved_children in final_children.items():
                 _adopt_children(final_states[task], resolved_children)
-            if any(map(_has_lost_with_upstream, final_states.values())):
+            # Only an executor running task runs elsewhere can lose one (a dead worker).
+            if not executor.runs_in_caller_context and any(
+                map(_has_lost_with_upstream, final_states.values())
+            ):
                 self._rerun_lost_with_upstream(
                     plan, final_states, task_contexts, run_context, handlers, executor
                 )
 
-        key_states = _with_children(final_states[task] for task in flow.reference_tasks())
-        terminal_states = _with_children(final_states[task] for task in flow.terminal_tasks())
+        key_states = expanded_states(final_states[task] for task in flow.reference_tasks())
+        terminal_states = expanded_states(final_states[task] for task in flow.terminal_tasks())
         return_states = {task: final_states[task] for task in return_tasks}
         return self.determine_final_state(
             state,
@@ -395,7 +399,6 @@ class FlowRunner(Runner):
         parent.map_states = children
         return parent
 
-
     @staticmethod
     def _resolve_edge(edge: Edge, upstream_state: Any, executor: Executor) -> Any:
         """The state an edge delivers: flattened, and a `Mapped` upstream on an unmapped
@@ -503,17 +506,6 @@ def _has_lost_with_upstream(state: Any) -> bool:
     if isinstance(state, Mapped):
         return any(map(_lost_with_upstream, state.map_states))
     return _lost_with_upstream(state)
-
-
-def _with_children(states: Iterable[State]) -> set[State]:
-    """The states, each `Mapped` one replaced by its children (the flow judges those)."""
-    collected: set[State] = set()
-    for state in states:
-        if isinstance(state, Mapped):
-            collected.update(state.map_states)
-        else:
-            collected.add(state)
-    return collected
 
 
 def _set_date_keys(context: dict[str, Any], logger: Any) -> None:

@@ -21,7 +21,7 @@ they run wherever a task run runs (inline, or on a Dask worker).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from prefect_core.engine.result import NoResult, Result
@@ -90,10 +90,15 @@ def state_for_map_index(state: State, map_index: int) -> State:
         item = state._result.value[map_index]
     except (TypeError, IndexError, KeyError, AttributeError):
         item = None
-    child = object.__new__(type(state))
-    child.__dict__.update(state.__dict__)
-    child._result = _result_holding(state._result, item)
-    return child
+    return _copy_holding(state, item)
+
+
+def _copy_holding(state: State, value: Any) -> State:
+    """A shallow copy of `state` (skipping `__init__`) whose result holds `value`."""
+    copied = object.__new__(type(state))
+    copied.__dict__.update(state.__dict__)
+    copied._result = _result_holding(state._result, value)
+    return copied
 
 
 def _result_holding(result: Any, value: Any) -> Result:
@@ -117,10 +122,7 @@ def flatten_upstream_state(state: State) -> State:
         flat = [item for inner in state._result.value for item in inner]
     except TypeError:
         return state
-    copied = object.__new__(type(state))
-    copied.__dict__.update(state.__dict__)
-    copied._result = _result_holding(state._result, flat)
-    return copied
+    return _copy_holding(state, flat)
 
 
 def flatten_mapped_children(children: list[State]) -> list[State]:
@@ -141,17 +143,29 @@ def flatten_mapped_children(children: list[State]) -> list[State]:
     return expanded
 
 
+def expanded_states(states: Iterable[State]) -> set[State]:
+    """The distinct states, each `Mapped` one replaced by its children (what triggers and
+    the flow's final state judge). States hash by identity, so a state reached twice
+    counts once."""
+    expanded: set[State] = set()
+    for state in states:
+        if isinstance(state, Mapped):
+            expanded.update(state.map_states)
+        else:
+            expanded.add(state)
+    return expanded
+
+
 def with_children(parent: State, children: list[State]) -> Mapped:
     """A copy of a `Mapped` parent holding `children` and their results (a reduce input)."""
-    copied = object.__new__(type(parent))
-    copied.__dict__.update(parent.__dict__)
+    copied = _copy_holding(parent, [child.result for child in children])
     copied.map_states = children  # type: ignore[attr-defined]
     copied._n_map_states = len(children)  # type: ignore[attr-defined]
-    copied._result = Result(value=[child.result for child in children])
     return copied  # type: ignore[return-value]
 
 
 __all__ = [
+    "expanded_states",
     "flatten_mapped_children",
     "flatten_upstream_state",
     "map_width",

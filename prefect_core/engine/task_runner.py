@@ -117,7 +117,7 @@ class TaskRunner(Runner):
         if self.logger.isEnabledFor(logging.DEBUG):
             self.logger.debug(
                 "Task '%s': Handling state change from %s to %s",
-                prefect_context.get("task_full_name", self.task.name),
+                self._full_name(),
                 type(old_state).__name__,
                 type(new_state).__name__,
             )
@@ -273,7 +273,7 @@ class TaskRunner(Runner):
         """Continue from Pending, Mapped or Cached; any other state ends the run as it is."""
         if state.is_pending() or state.is_mapped() or state.is_cached():
             return state
-        if state.is_finished():
+        if state.is_finished() and self.logger.isEnabledFor(logging.DEBUG):
             self.logger.debug("Task '%s': task is already finished.", self._full_name())
         raise ENDRUN(state)
 
@@ -421,8 +421,12 @@ class TaskRunner(Runner):
             if not self.task.trigger(upstream_states):
                 raise signals.TRIGGERFAIL(message="Trigger failed")
         except signals.PrefectStateSignal as exc:
-            self.logger.debug("Task '%s': %s signal raised during trigger.", self._full_name(),
-                              type(exc).__name__)
+            if self.logger.isEnabledFor(logging.DEBUG):
+                self.logger.debug(
+                    "Task '%s': %s signal raised during trigger.",
+                    self._full_name(),
+                    type(exc).__name__,
+                )
             if prefect_context.get("raise_on_exception"):
                 raise
             raise ENDRUN(exc.state) from exc

@@ -238,11 +238,12 @@ class LocalDaskExecutor(Executor):
         self, fn: Callable, *args: Any, extra_context: dict | None = None, **kwargs: Any
     ) -> Any:
         """A `dask.delayed` call of `fn`, computed by a later `wait`."""
+        if self.scheduler == "processes":  # the state must leave the worker process
+            fn, args = picklable_outcome, (fn, *args)
         dependencies: list[Delayed] = []
         call = _DeferredCall(
-            picklable_outcome if self.scheduler == "processes" else fn,
-            _with_placeholders(((fn,) if self.scheduler == "processes" else ()) + args,
-                               dependencies),
+            fn,
+            _with_placeholders(args, dependencies),
             _with_placeholders(kwargs, dependencies),
         )
         key = task_run_key(extra_context)

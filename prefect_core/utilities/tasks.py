@@ -212,6 +212,44 @@ def _merge_mapped_subflow(
             )
 
 
+class TaskBlock:
+    """A `with` block collecting the tasks newly added to a flow while it is open.
+
+    While open, context key `context_key` holds the block, and `Flow.add_task` calls its
+    `add_task` for every task newly added (Parameters and Constants excepted). Blocks
+    nest: leaving one restores the block that was open before. Subclasses (`case`, a
+    resource manager's block) wire the collected tasks up on exit.
+    """
+
+    context_key = ""
+    multiple_flows_message = ""
+
+    def __init__(self, flow: Flow | None = None) -> None:
+        self._flow = flow
+        # An ordered set: edges are added in the order the tasks were created.
+        self._tasks: dict[Task, None] = {}
+        self._previous_block: Any = None
+
+    def add_task(self, task: Task, flow: Flow) -> None:
+        """Register `task`, newly added to `flow`, as part of this block."""
+        if self._flow is None:
+            self._flow = flow
+        elif self._flow is not flow:
+            raise ValueError(self.multiple_flows_message)
+        self._tasks[task] = None
+
+    def _open(self) -> None:
+        self._previous_block = context.get(self.context_key)
+        context[self.context_key] = self
+
+    def _close(self) -> None:
+        if self._previous_block is None:
+            context.pop(self.context_key, None)
+        else:
+            context[self.context_key] = self._previous_block
+        self._previous_block = None
+
+
 def defaults_from_attrs(*attr_names: str) -> Callable[[Callable], Callable]:
     """Decorate a `run` method so missing keyword arguments come from `self.<name>`."""
 

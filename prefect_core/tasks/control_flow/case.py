@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from prefect_core.core.task import Task
 from prefect_core.tasks.control_flow.conditional import CompareValue
-from prefect_core.utilities.context import context
+from prefect_core.utilities.tasks import TaskBlock
 
 if TYPE_CHECKING:
     from prefect_core.core.flow import Flow
@@ -21,40 +21,28 @@ if TYPE_CHECKING:
 __all__ = ["case"]
 
 
-class case:  # noqa: N801 - public 1.x name
+class case(TaskBlock):  # noqa: N801 - public 1.x name
     """`with case(task, value):` runs the block's tasks only if `task`'s result == `value`.
 
     `task` may be a task or a constant; `value` must not be a task. Entering returns
     `None`. Blocks nest: an inner block's condition task joins the outer block.
     """
 
+    context_key = "case"
+    multiple_flows_message = "Multiple flows cannot be used with the same case statement"
+
     def __init__(self, task: Any, value: Any) -> None:
         if isinstance(value, Task):
             raise TypeError("`value` cannot be a task")
+        super().__init__()
         self.task = task
         self.value = value
-        # An ordered set: the guarding edges are added in the order tasks were created.
-        self._tasks: dict[Task, None] = {}
-        self._flow: Flow | None = None
-        self._previous_case: case | None = None
-
-    def add_task(self, task: Task, flow: Flow) -> None:
-        """Register `task`, newly added to `flow`, as part of this block."""
-        if self._flow is None:
-            self._flow = flow
-        elif self._flow is not flow:
-            raise ValueError("Multiple flows cannot be used with the same case statement")
-        self._tasks[task] = None
 
     def __enter__(self) -> None:
-        self._previous_case = context.get("case")
-        context.case = self
+        self._open()
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._previous_case is None:
-            context.pop("case", None)
-        else:
-            context.case = self._previous_case
+        self._close()
         # Built after restoring the outer case, so a nested block's condition joins it,
         # and even when the block raised, so the tasks it did add stay guarded.
         if self._flow is not None:

@@ -31,6 +31,7 @@ from prefect_core.core.task import Task
 from prefect_core.engine import signals
 from prefect_core.engine.state import State
 from prefect_core.utilities.context import context
+from prefect_core.utilities.tasks import TaskBlock
 
 __all__ = [
     "ResourceCleanupTask",
@@ -97,7 +98,7 @@ def resource_cleanup_trigger(upstream_states: dict[Edge, State]) -> bool:
     return True
 
 
-class ResourceContext:
+class ResourceContext(TaskBlock):
     """The block opened by calling a `ResourceManager`; see the module docstring.
 
     Args:
@@ -107,35 +108,23 @@ class ResourceContext:
         flow: the flow the three tasks belong to; the block's tasks must join it too.
     """
 
+    context_key = "resource"
+    multiple_flows_message = "Multiple flows cannot be used with the same resource block"
+
     def __init__(
         self, init_task: Task, setup_task: Task | None, cleanup_task: Task, flow: Flow
     ) -> None:
+        super().__init__(flow)
         self.init_task = init_task
         self.setup_task = setup_task
         self.cleanup_task = cleanup_task
-        self._flow = flow
-        # Insertion-ordered set, so the edges are added in a reproducible order.
-        self._tasks: dict[Task, None] = {}
-        self._previous_resource: Any = None
-
-    def add_task(self, task: Task, flow: Flow) -> None:
-        """Record `task`, newly added to `flow` inside the block (called by `Flow.add_task`)."""
-        if flow is not self._flow:
-            raise ValueError("Multiple flows cannot be used with the same resource block")
-        self._tasks[task] = None
 
     def __enter__(self) -> Task | None:
-        self._previous_resource = context.get("resource")
-        context.resource = self
+        self._open()
         return self.setup_task
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._previous_resource is None:
-            if "resource" in context:
-                del context["resource"]
-        else:
-            context.resource = self._previous_resource
-        self._previous_resource = None
+        self._close()
         self._wrap_block_tasks()
 
     def _wrap_block_tasks(self) -> None:
