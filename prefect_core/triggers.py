@@ -18,7 +18,7 @@ from typing import Any
 
 from prefect_core.engine import signals
 from prefect_core.engine.mapping import expanded_states
-from prefect_core.engine.state import Mapped, State
+from prefect_core.engine.state import Failed, Finished, Mapped, State, Success
 from prefect_core.utilities.context import context
 
 __all__ = [
@@ -37,17 +37,20 @@ __all__ = [
 Trigger = Callable[[dict[Any, State]], bool]
 
 
-def _every_state(upstream_states: dict[Any, State], predicate: Callable[[State], bool]) -> bool:
-    """Whether `predicate` holds for every upstream state (a `Mapped` one: its children).
+def _every_state(upstream_states: dict[Any, State], kind: type[State]) -> bool:
+    """Whether every upstream state (a `Mapped` one: each of its children) is a `kind`
+    (the class its `is_...` predicate tests).
 
     The common check of the default trigger, so it walks the states without building the
-    set `expanded_states` makes (duplicates cannot change the answer).
+    set `expanded_states` makes (duplicates cannot change the answer) or calling a
+    predicate per state.
     """
     for state in upstream_states.values():
         if isinstance(state, Mapped):
-            if not all(map(predicate, state.map_states)):
-                return False
-        elif not predicate(state):
+            for child in state.map_states:
+                if not isinstance(child, kind):
+                    return False
+        elif not isinstance(state, kind):
             return False
     return True
 
@@ -58,7 +61,7 @@ def _fail(trigger_name: str, reason: str) -> signals.TRIGGERFAIL:
 
 def all_finished(upstream_states: dict[Any, State]) -> bool:
     """Run once every upstream task is finished, whatever the outcome (alias `always_run`)."""
-    if not _every_state(upstream_states, State.is_finished):
+    if not _every_state(upstream_states, Finished):
         raise _fail("all_finished", "some of the upstream tasks were not finished")
     return True
 
@@ -75,14 +78,14 @@ def manual_only(upstream_states: dict[Any, State]) -> bool:
 
 def all_successful(upstream_states: dict[Any, State]) -> bool:
     """Run when every upstream task succeeded (`Skipped` counts); the default trigger."""
-    if not _every_state(upstream_states, State.is_successful):
+    if not _every_state(upstream_states, Success):
         raise _fail("all_successful", "some of the upstream tasks failed")
     return True
 
 
 def all_failed(upstream_states: dict[Any, State]) -> bool:
     """Run when every upstream task failed."""
-    if not _every_state(upstream_states, State.is_failed):
+    if not _every_state(upstream_states, Failed):
         raise _fail("all_failed", "some of the upstream tasks succeeded")
     return True
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from prefect_core.configuration import config
 from prefect_core.core.edge import Edge, check_key
-from prefect_core.core.flow_graph import find_path, topological_order
+from prefect_core.core.flow_graph import SortedGraph, find_path, sort_graph, topological_order
 from prefect_core.core.task import Task, _handlers_with_failure_callback
 from prefect_core.utilities.context import context
 from prefect_core.utilities.logging import get_logger
@@ -605,7 +605,9 @@ class Flow:
 
     def parameters(self) -> set[Parameter]:
         """The `Parameter` tasks of the flow."""
-        return {task for task in self.tasks if task._is_parameter}
+        return set(
+            self._cached("parameters", lambda: frozenset(t for t in self.tasks if t._is_parameter))
+        )
 
     def edges_to(self, task: Task) -> set[Edge]:
         """The edges into `task`."""
@@ -642,9 +644,7 @@ class Flow:
         (level by level, ties in insertion order). A cycle raises `ValueError`.
         """
         if root_tasks is None:
-            return self._cached(
-                "sorted_tasks", lambda: self._sort(list(self.slugs))
-            )
+            return self._cached("sorted_tasks", self._whole_order)
         roots = list(root_tasks)
         for task in roots:
             self._require_task(task)
@@ -662,8 +662,23 @@ class Flow:
                     frontier.append(edge.downstream_task)
         return [task for task in self.slugs if task in reached]
 
+    def _whole_order(self) -> tuple[Task, ...]:
+        graph = self._sorted_graph()
+        return tuple(graph.tasks[index] for index in graph.order)
+
+    def _sorted_graph(self) -> SortedGraph:
+        """The whole graph sorted, cached until it changes (a cycle raises `ValueError`).
+        The run plan is built from it."""
+        return self._cached("sorted_graph", self._sort_whole_graph)
+
+    def _sort_whole_graph(self) -> SortedGraph:
+        graph = sort_graph(list(self.slugs), self._edges_in)
+        if graph.cycle is not None:
+            raise _cycle_error(graph.cycle)
+        return graph
+
     def _sort(self, tasks: list[Task]) -> tuple[Task, ...]:
-        order, cycle = topological_order(tasks, self._edges_out)
+        order, cycle = topological_order(tasks, self._edges_in)
         if cycle is not None:
             raise _cycle_error(cycle)
         return order

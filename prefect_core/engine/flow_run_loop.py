@@ -15,7 +15,6 @@ One call of `run_flow`:
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import uuid
@@ -155,7 +154,7 @@ def _run_passes(
 ) -> tuple[State, bool]:
     """Call the flow runner until the flow state is finished; returns (state, errored)."""
     while True:
-        run_ids = _uuid4_strings(len(flow.slugs))
+        run_ids = _task_run_ids(len(flow.slugs))
         contexts = {
             task: {**task_contexts.get(task, {}), "task_run_id": run_id, "task_id": slug}
             for (task, slug), run_id in zip(flow.slugs.items(), run_ids)
@@ -181,15 +180,16 @@ def _run_passes(
         _sleep_until(next_start, "Waiting for next available Task run at", flow)
 
 
-def _uuid4_strings(count: int) -> list[str]:
-    """`count` random (version 4) UUID strings, from one read of the OS's randomness."""
-    digits = os.urandom(16 * count).hex()
-    strings = []
-    for start in range(0, 32 * count, 32):
-        h = digits[start : start + 32]
-        variant = "89ab"[int(h[16], 16) & 3]  # the RFC 4122 variant bits: 10xx
-        strings.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}")
-    return strings
+def _task_run_ids(count: int) -> list[str]:
+    """`count` distinct version-4 UUID strings, for one pass's task runs.
+
+    The pass draws one random UUID; its first 74 random bits (with the RFC 4122 version
+    and variant bits) are shared by the pass's ids, and the last 48 bits number the
+    tasks. Ids are as unlikely to repeat across passes and runs as random ones, and each
+    costs one short format instead of a random UUID of its own.
+    """
+    prefix = str(uuid.uuid4())[:24]  # "xxxxxxxx-xxxx-4xxx-yxxx-"
+    return [f"{prefix}{index:012x}" for index in range(count)]
 
 
 def _resume_paused_tasks(task_states: dict[Task, State]) -> None:
@@ -265,7 +265,9 @@ def _completed(flow: Flow, flow_state: State | None, runner_cls: type) -> State 
         return flow_state
     if not isinstance(flow_state.result, dict):
         flow_state.result = {}
-    for task in flow.tasks:
-        if task not in flow_state.result:
-            flow_state.result[task] = Pending("Task not run.")
+    task_states = flow_state.result
+    if len(task_states) != len(flow.tasks):  # (a runner's result holds the flow's tasks)
+        for task in flow.tasks:
+            if task not in task_states:
+                task_states[task] = Pending("Task not run.")
     return flow_state

@@ -28,7 +28,7 @@ from prefect_core.engine.mapping import (
     state_for_map_index,
     with_children,
 )
-from prefect_core.engine.run_plan import PlannedTask, plan_run
+from prefect_core.engine.run_plan import PlannedTask, RunPlan, plan_run
 from prefect_core.engine.runner import Runner, call_state_handlers
 from prefect_core.engine.signals import ENDRUN
 from prefect_core.engine.state import Failed, Mapped, Pending, Running, State, Success
@@ -69,8 +69,8 @@ class FlowRunner(Runner):
     ) -> None:
         from prefect_core.engine import get_default_task_runner_class
 
-        super().__init__(state_handlers=state_handlers)
         self.flow = flow
+        super().__init__(state_handlers=state_handlers)
         self.task_runner_cls = task_runner_cls or get_default_task_runner_class()
 
     def __repr__(self) -> str:
@@ -113,8 +113,11 @@ class FlowRunner(Runner):
 
         for task, slug in flow.slugs.items():  # new dicts: the caller's are left untouched
             given = task_contexts.get(task)
-            task_context = {"task_name": task.name, "task_slug": slug}
-            task_contexts[task] = {**given, **task_context} if given else task_context
+            task_contexts[task] = (
+                {**given, "task_name": task.name, "task_slug": slug}
+                if given
+                else {"task_name": task.name, "task_slug": slug}
+            )
         state, context = super().initialize_run(state, context)
         return FlowRunnerInitializeResult(state, task_states, context, task_contexts)
 
@@ -133,6 +136,7 @@ class FlowRunner(Runner):
         from prefect_core.engine import get_default_executor_class
 
         self.logger.info("Beginning Flow run for '%s'", self.flow.name)
+        self._decide_reporting()
         parameters = dict(parameters or {})
         task_states = dict(task_states or {})
         task_contexts = dict(task_contexts or {})
@@ -213,24 +217,25 @@ class FlowRunner(Runner):
         if not (return_tasks is flow.tasks or return_tasks <= flow.tasks):
             raise ValueError("Some tasks in return_tasks were not found in the flow.")
         plan = plan_run(flow)
+        steps = plan.steps
         if len(return_tasks) == len(flow.tasks):  # every state is returned, so kept
-            is_final = [True] * len(plan)
+            is_final = [True] * len(steps)
         else:
             final_tasks = flow.terminal_tasks() | flow.reference_tasks() | return_tasks
-            is_final = [planned.task in final_tasks for planned in plan]
+            is_final = [task in final_tasks for task in plan.tasks]
         run_context = prefect_context.current()
         handlers = list(task_runner_state_handlers or [])
-        states = [task_states.get(planned.task) for planned in plan] if task_states else [
-            None
-        ] * len(plan)
-        readers_left = [planned.readers for planned in plan]
+        states = (
+            [task_states.get(task) for task in plan.tasks] if task_states else [None] * len(steps)
+        )
+        readers_left = list(plan.readers)
 
         with executor.start():
             # Executors running task runs elsewhere get the run's context once, shared by
             # every task run, instead of a copy (parameters included) with each of them.
             if not executor.runs_in_caller_context:
                 run_context = executor.share(dict(run_context))
-            for planned in plan:
+            for planned in steps:
                 states[planned.index] = self._submit(
                     planned, states, task_contexts, run_context, handlers, executor
                 )
@@ -239,7 +244,7 @@ class FlowRunner(Runner):
                     if not readers_left[upstream_index] and not is_final[upstream_index]:
                         states[upstream_index] = None  # nobody reads it any more: release
             finals = {
-                planned.task: states[planned.index] for planned in plan if is_final[planned.index]
+                planned.task: states[planned.index] for planned in steps if is_final[planned.index]
             }
             # One wait for every final state and every mapped child: an executor computing
             # on `wait` (LocalDaskExecutor) then sees the whole remaining graph at once.
@@ -260,7 +265,10 @@ class FlowRunner(Runner):
 
         key_states = expanded_states(final_states[task] for task in flow.reference_tasks())
         terminal_states = expanded_states(final_states[task] for task in flow.terminal_tasks())
-        return_states = {task: final_states[task] for task in return_tasks}
+        if len(return_tasks) == len(final_states):  # every task returned: in run order
+            return_states = final_states
+        else:
+            return_states = {task: final_states[task] for task in return_tasks}
         return self.determine_final_state(
             state,
             key_states=key_states,
@@ -418,7 +426,7 @@ class FlowRunner(Runner):
 
     def _rerun_lost_with_upstream(
         self,
-        plan: list[PlannedTask],
+        plan: RunPlan,
         final_states: dict[Task, State],
         task_contexts: dict[Task, dict[str, Any]],
         run_context: dict[str, Any],
@@ -429,8 +437,8 @@ class FlowRunner(Runner):
         started because an upstream run was lost (a Dask worker died): each now sees that
         upstream's `Failed` state, and its trigger decides, as if the upstream had failed
         in the usual way."""
-        states: list[Any] = [final_states.get(planned.task) for planned in plan]
-        for planned in plan:
+        states: list[Any] = [final_states.get(task) for task in plan.tasks]
+        for planned in plan.steps:
             state = states[planned.index]
             if not _has_lost_with_upstream(state):
                 continue

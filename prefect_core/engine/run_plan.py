@@ -1,15 +1,18 @@
 """The run plan: a flow's graph flattened once per run into what the flow runner reads.
 
-Each `PlannedTask` knows its position in run (topological) order, its incoming edges
-with the *positions* of their upstream tasks, its folded constant inputs, how many
-downstream tasks read its state, and whether it is mapped. The runner keeps states in a
-list indexed by position, so running a task never hashes tasks or walks the graph. The
-plan depends only on the graph, so it is cached with the flow's sorted order and rebuilt
-only after the graph changes.
+Tasks are known by *position* (their index in the flow's insertion order). The plan
+lists the tasks in run (topological) order; each `PlannedTask` knows its position, its
+incoming edges with their upstream positions, its folded constant inputs, and whether
+it is mapped; the plan also counts how many downstream tasks read each task's state.
+The runner keeps states in a list indexed by position, so running a task never hashes
+tasks or walks the graph. The plan is made from the flow's sorted graph
+(`core.flow_graph.sort_graph`) without hashing a task again, and is cached with it until
+the graph changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,53 +27,65 @@ class PlannedTask:
     """One task of the plan."""
 
     task: Task
+    #: The task's position in `RunPlan.tasks`: its slot in the runner's list of states.
     index: int
+    #: `(edge, upstream position)` for each incoming edge.
     upstream: list[tuple[Edge, int]]
     constant_edges: list[tuple[Edge, Any]]
-    readers: int
     is_mapped: bool
     #: Whether an upstream task is mapped or an incoming edge is flattened: only then
     #: do upstream states need resolving before the run (see `engine.mapping`).
     reads_mapped_or_flattened: bool
 
 
-def plan_run(flow: Flow) -> list[PlannedTask]:
-    """The flow's tasks in run order, planned once per version of the flow's graph."""
+@dataclass(slots=True)
+class RunPlan:
+    """A flow's run plan (treat it as read-only: it is cached with the flow)."""
+
+    #: The flow's tasks by position (insertion order).
+    tasks: Sequence[Task]
+    #: The planned tasks in run (topological) order.
+    steps: list[PlannedTask]
+    #: By position: how many downstream tasks read the task's state.
+    readers: list[int]
+
+
+def plan_run(flow: Flow) -> RunPlan:
+    """The flow's run plan, made once per version of the flow's graph."""
     return flow._cached("run_plan", lambda: _plan(flow))
 
 
-def _plan(flow: Flow) -> list[PlannedTask]:
+def _plan(flow: Flow) -> RunPlan:
     from prefect_core.core.edge import Edge
     from prefect_core.utilities.tasks import as_task
 
-    order = flow.sorted_tasks()
-    position = {task: index for index, task in enumerate(order)}
-    edges_in, edges_out, constants = flow._edges_in, flow._edges_out, flow.constants
-    plan: list[PlannedTask] = []
-    for index, task in enumerate(order):
-        edges = edges_in.get(task, ())
-        upstream = [(edge, position[edge.upstream_task]) for edge in edges]
+    graph = flow._sorted_graph()
+    constant_edges: dict[int, list[tuple[Edge, Any]]] = {}
+    for task, inputs in flow.constants.items():
+        if inputs:
+            constant_edges[graph.position[task]] = [
+                (Edge(as_task(value), task, key=key), value) for key, value in inputs.items()
+            ]
+    tasks, upstream_of = graph.tasks, graph.upstream
+    mapped = [False] * len(tasks)  # by position, filled in run order
+    steps: list[PlannedTask] = []
+    for index in graph.order:
+        upstream = upstream_of[index]
         is_mapped = reads_mapped_or_flattened = False
-        for edge, upstream_index in upstream:
+        for edge, source in upstream:
             is_mapped = is_mapped or edge.mapped
             reads_mapped_or_flattened = (
-                reads_mapped_or_flattened or edge.flattened or plan[upstream_index].is_mapped
+                reads_mapped_or_flattened or edge.flattened or mapped[source]
             )
-        constant_inputs = constants.get(task)
-        plan.append(
+        mapped[index] = is_mapped
+        steps.append(
             PlannedTask(
-                task=task,
-                index=index,
-                upstream=upstream,
-                constant_edges=[
-                    (Edge(as_task(value), task, key=key), value)
-                    for key, value in constant_inputs.items()
-                ]
-                if constant_inputs
-                else [],
-                readers=len(edges_out.get(task, ())),
-                is_mapped=is_mapped,
-                reads_mapped_or_flattened=reads_mapped_or_flattened,
+                tasks[index],
+                index,
+                upstream,
+                constant_edges.get(index, []),
+                is_mapped,
+                reads_mapped_or_flattened,
             )
         )
-    return plan
+    return RunPlan(tasks, steps, graph.readers)

@@ -11,7 +11,8 @@ A run is a short sequence of steps, each taking the current state and returning 
   `Failed("Unexpected error: ...")` (or propagates under `raise_on_exception`).
 
 Handlers are only called when there are any, and debug lines are only formatted when
-debug logging is on, so a step costs a function call when nothing happens.
+debug logging is on: without either, a step does not even call `handle_state_change`
+(`Runner._decide_reporting`), so it costs a function call when nothing happens.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def call_state_handlers(method: Callable[..., State]) -> Callable[..., State]:
             self.logger.exception("Unexpected error while running %s", method.__name__)
             new_state = Failed(f"Unexpected error: {exc!r}", result=exc)
 
-        if new_state is not state:
+        if new_state is not state and self._reports_changes:
             new_state = self.handle_state_change(state, new_state)
         if end_run is not None:
             raise ENDRUN(new_state)
@@ -74,8 +75,22 @@ class Runner:
     def __init__(self, state_handlers: Sequence[Callable] | None = None) -> None:
         if state_handlers is not None and not isinstance(state_handlers, (list, tuple, Sequence)):
             raise TypeError("state_handlers should be iterable.")
-        self.state_handlers = list(state_handlers or [])
+        self.state_handlers = list(state_handlers) if state_handlers else []
         self.logger = _runner_logger(type(self).__name__)
+
+    #: Whether steps report transitions to `handle_state_change`; every one is reported
+    #: until `run` decides (`_decide_reporting`), so steps called alone report too.
+    _reports_changes = True
+
+    def _decide_reporting(self) -> None:
+        """Report transitions only when there are handlers, debug lines, or an overridden
+        `handle_state_change` to see them (called when a run starts)."""
+        self._reports_changes = (
+            bool(self.state_handlers)
+            or self._target_has_handlers()
+            or type(self).handle_state_change is not Runner.handle_state_change
+            or self.logger.isEnabledFor(logging.DEBUG)
+        )
 
     def _target_has_handlers(self) -> bool:
         """Whether the runner's target (task or flow) has handlers of its own."""

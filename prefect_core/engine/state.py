@@ -30,6 +30,7 @@ import cloudpickle
 
 from prefect_core.engine.result import NoResult, Result
 from prefect_core.utilities.context import context as _run_context
+from prefect_core.utilities.context import thread_state as _thread_context
 
 __all__ = [
     "Cached",
@@ -94,7 +95,7 @@ class State:
             self._result = result
         else:
             self._result = Result(value=result)
-        task_tags = _run_context.current().get("task_tags")
+        task_tags = _thread_context.current.get("task_tags")
         if context:
             self.context: dict[str, Any] = dict(context)
             if task_tags is not None:

@@ -10,8 +10,9 @@ Each step takes the current state and returns the next; a step ends the run earl
 raising `ENDRUN(state)`. State handlers see every transition (see `engine.runner`).
 
 The hot path is kept lean: the task's context is one flat dict entered once, handlers
-are only called when there are any, and nothing is logged or formatted below the active
-log level.
+are only called when there are any, nothing is logged or formatted below the active log
+level, and the pipeline tests state classes with `isinstance` (what the `is_...`
+predicates test) instead of calling a predicate per check.
 """
 
 from __future__ import annotations
@@ -34,12 +35,16 @@ from prefect_core.engine.signals import ENDRUN
 from prefect_core.engine.state import (
     Cached,
     Failed,
+    Finished,
+    Looped,
     Mapped,
     Paused,
     Pending,
+    Queued,
     Resume,
     Retrying,
     Running,
+    Scheduled,
     Skipped,
     State,
     Success,
@@ -49,6 +54,7 @@ from prefect_core.engine.state import (
 from prefect_core.exceptions import TaskTimeoutSignal
 from prefect_core.utilities import executors
 from prefect_core.utilities.context import context as prefect_context
+from prefect_core.utilities.context import thread_state
 from prefect_core.utilities.logging import RedirectToLog, get_transient_logger
 
 if TYPE_CHECKING:
@@ -77,7 +83,7 @@ def _expanded_upstream_states(upstream_states: dict[Edge, State]) -> Iterable[St
         return states
     expanded: list[State] = []
     for edge, state in upstream_states.items():
-        if not edge.mapped and state.is_mapped():
+        if not edge.mapped and isinstance(state, Mapped):
             expanded.extend(state.map_states)  # type: ignore[attr-defined]
         else:
             expanded.append(state)
@@ -93,8 +99,8 @@ class TaskRunner(Runner):
         state_handlers: Sequence[Callable] | None = None,
         flow_result: Result | None = None,
     ) -> None:
-        super().__init__(state_handlers=state_handlers)
         self.task = task
+        super().__init__(state_handlers=state_handlers)
         if task.result:
             self.result = task.result
         elif flow_result is not None:
@@ -136,8 +142,10 @@ class TaskRunner(Runner):
     ) -> State:
         """Run the task from `state` given its upstream states; returns the final state."""
         upstream_states = upstream_states or {}
-        with prefect_context(context or {}):
-            task_context = prefect_context.current()
+        self._decide_reporting()
+        saved_context = prefect_context._push(context or {})
+        try:
+            task_context = thread_state.current
             map_index = task_context.setdefault("map_index", None)
             task_context["task_full_name"] = (
                 self.task.name if map_index is None else f"{self.task.name}[{map_index}]"
@@ -152,7 +160,7 @@ class TaskRunner(Runner):
             try:
                 while True:
                     state = self._run_pipeline(state, upstream_states, is_mapped_parent)
-                    if not state.is_looped():
+                    if not isinstance(state, Looped):
                         break
                     state = self._prepare_next_loop(state, task_context)
             except KeyboardInterrupt:
@@ -170,6 +178,8 @@ class TaskRunner(Runner):
                     type(state).__name__,
                 )
             return state
+        finally:
+            prefect_context._restore(saved_context)
 
     def _run_pipeline(
         self, state: State, upstream_states: dict[Edge, State], is_mapped_parent: bool
@@ -180,7 +190,7 @@ class TaskRunner(Runner):
         # no cache, no failure): it would return its input state unchanged.
         try:
             state = self.check_task_is_ready(state)
-            if state.is_scheduled():
+            if isinstance(state, (Scheduled, Queued)):
                 state = self.check_task_reached_start_time(state)
             if upstream_states:
                 state = self.check_upstream_finished(state, upstream_states)
@@ -189,17 +199,18 @@ class TaskRunner(Runner):
             inputs = self.get_task_inputs(state, upstream_states)
             if is_mapped_parent:
                 state = self.check_task_ready_to_map(state, upstream_states)
-            self.set_task_run_name(inputs)
+            if task.task_run_name:
+                self.set_task_run_name(inputs)
             if task.target:
                 state = self.check_target(state, inputs)
-            elif task.cache_for is not None or state.is_cached():
+            elif task.cache_for is not None or isinstance(state, Cached):
                 state = self.check_task_is_cached(state, inputs)
             state = self.check_task_trigger(state, upstream_states)
             state = self.set_task_to_running(state, inputs)
             state = self.get_task_run_state(state, inputs)
             if task.cache_for is not None:
                 state = self.cache_result(state, inputs)
-            if state.is_failed():
+            if isinstance(state, Failed):
                 state = self.check_for_retry(state, inputs)
         except ENDRUN as exc:
             state = exc.state
@@ -271,7 +282,7 @@ class TaskRunner(Runner):
     @call_state_handlers
     def check_task_is_ready(self, state: State) -> State:
         """Continue from Pending, Mapped or Cached; any other state ends the run as it is."""
-        if state.is_pending() or state.is_mapped() or state.is_cached():
+        if isinstance(state, (Pending, Mapped, Cached)):
             return state
         if state.is_finished() and self.logger.isEnabledFor(logging.DEBUG):
             self.logger.debug("Task '%s': task is already finished.", self._full_name())
@@ -292,7 +303,7 @@ class TaskRunner(Runner):
         if not upstream_states:
             return state
         for upstream_state in _expanded_upstream_states(upstream_states):
-            if not upstream_state.is_finished():
+            if not isinstance(upstream_state, Finished):
                 raise ENDRUN(state)
         return state
 
@@ -301,7 +312,7 @@ class TaskRunner(Runner):
         """Skip the task when an upstream task was skipped (unless it opts out)."""
         if upstream_states and self.task.skip_on_upstream_skip:
             for upstream_state in _expanded_upstream_states(upstream_states):
-                if upstream_state.is_skipped():
+                if isinstance(upstream_state, Skipped):
                     raise ENDRUN(
                         Skipped(
                             message="Upstream task was skipped; if this was not the intended "
@@ -443,14 +454,14 @@ class TaskRunner(Runner):
     @call_state_handlers
     def set_task_to_running(self, state: State, inputs: dict[str, Result]) -> State:
         """Pending becomes Running; anything else (e.g. a valid Cached) ends the run."""
-        if not state.is_pending():
+        if not isinstance(state, Pending):
             raise ENDRUN(state)
         return Running(message="Starting task run.")
 
     @call_state_handlers
     def get_task_run_state(self, state: State, inputs: dict[str, Result]) -> State:
         """Run the task body and turn its outcome into a state."""
-        if not state.is_running():
+        if not isinstance(state, Running):
             raise ENDRUN(state)
         task = self.task
         raw_inputs = {key: result.value for key, result in inputs.items()}
@@ -495,7 +506,7 @@ class TaskRunner(Runner):
 
     def _result_for(self, value: Any, inputs: dict[str, Result]) -> Result:
         """The run's result: written to storage when checkpointing, else in memory."""
-        checkpointing = prefect_context.current().get("checkpointing") is True
+        checkpointing = thread_state.current.get("checkpointing") is True
         if not checkpointing or self.task.checkpoint is False or value is None:
             if self.result is _DEFAULT_RESULT:
                 return Result(value=value, serializer=_DEFAULT_RESULT.serializer)

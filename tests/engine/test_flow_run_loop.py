@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -281,6 +282,23 @@ def test_exhausted_retries_fail_the_flow():
     assert type(state.result[flaky]) is Failed
     assert state.result[flaky].message == "Error during execution of task: ValueError('attempt 3')"
     assert len(events) == 3
+
+
+def test_task_run_ids_of_a_pass_are_distinct_version_4_uuids():
+    ids = []
+
+    @task
+    def record():
+        ids.append(context.task_run_id)
+
+    with Flow("ids") as flow:
+        for _ in range(50):
+            record()
+    flow.run()
+    parsed = [uuid.UUID(run_id) for run_id in ids]
+    assert len(set(ids)) == 50
+    assert all(str(value) == run_id for value, run_id in zip(parsed, ids))
+    assert {(value.version, value.variant) for value in parsed} == {(4, uuid.RFC_4122)}
 
 
 def test_task_run_ids_change_between_passes():

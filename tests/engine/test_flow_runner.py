@@ -539,3 +539,14 @@ def test_run_task_gives_a_mapped_child_its_item_of_a_map_source():
         map_sources={edge: Success(result=[10, 20, 30])},
     )
     assert state.result == 31
+
+
+def test_the_flow_state_lists_task_states_in_run_order():
+    flow = Flow("order")
+    last, first = Task(name="last"), Task(name="first")
+    flow.add_task(last)  # added first, runs last
+    flow.add_edge(first, last)
+    middle = Task(name="middle")
+    flow.add_edge(first, middle)
+    flow.add_edge(middle, last)
+    assert list(flow.run().result) == [first, middle, last] == list(flow.sorted_tasks())

@@ -415,3 +415,24 @@ def test_running_state_message_is_starting_task_run():
     task = Counter(state_handlers=[lambda t, o, n: messages.append(n.message)])
     TaskRunner(task).run()
     assert messages[0] == "Starting task run."
+
+
+def test_handlers_added_after_the_runner_is_made_see_the_run():
+    calls = []
+    runner = TaskRunner(task=Task(name="late-handler"))
+    runner.state_handlers.append(lambda r, old, new: calls.append(type(new).__name__))
+    runner.task.state_handlers.append(lambda t, old, new: calls.append("task"))
+    assert runner.run().is_successful()
+    assert calls == ["task", "Running", "task", "Success"]
+
+
+def test_an_overridden_handle_state_change_sees_every_transition():
+    seen = []
+
+    class Watching(TaskRunner):
+        def handle_state_change(self, old_state, new_state):
+            seen.append((type(old_state).__name__, type(new_state).__name__))
+            return new_state
+
+    assert Watching(task=Task(name="watched")).run().is_successful()
+    assert seen == [("Pending", "Running"), ("Running", "Success")]
