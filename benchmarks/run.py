@@ -4,11 +4,17 @@ Cases (each measured in its own subprocess, so peak memory is per case):
 
 - wide:   N independent trivial tasks;
 - chain:  N trivial tasks, each taking the previous one's result;
-- fan-in: 20 layers of 50 tasks, each taking all 50 results of the layer before.
+- fan-in: 20 layers of 50 tasks, each taking all 50 results of the layer before
+  (47,500 edges: also shown per edge).
 
 Engine overhead per task = median wall time of `flow.run()` (sorting included, after a
 warm-up run) / N, minus the time of N plain calls of the same function. Peak memory is
-the process's peak resident set size.
+the process's peak resident set size. Targets: at most 20 us per task, and wide and
+chain growing linearly (per-task time at 100,000 within 1.3x of the time at 10,000).
+
+Release: a chain of 200 tasks each returning a new 1 MB value, run by
+`FlowRunner.run(return_tasks=...)` naming only the last task, then all of them: the peak
+memory shows that results nobody needs any more are released during the run.
 
     python benchmarks/run.py                 # all cases, N = 1,000 / 10,000 / 100,000
     python benchmarks/run.py --sizes 1000    # quicker
@@ -84,7 +90,7 @@ def measure(engine: str, case: str, n: int, repeats: int) -> dict:
         import prefect  # Prefect 1.4.1, in a separate environment
     logging.getLogger(engine).setLevel(logging.ERROR)
     flow = build(prefect, case, n)
-    tasks = len(flow.tasks)
+    tasks, edges = len(flow.tasks), len(flow.edges)
     plain = plain_call_seconds(tasks)
 
     def median_run_seconds(sort_each_run: bool) -> float:
@@ -108,9 +114,37 @@ def measure(engine: str, case: str, n: int, repeats: int) -> dict:
         "engine": engine,
         "case": case,
         "tasks": tasks,
+        "edges": edges,
         "median_s": cold,
         "us_per_task": (cold - plain) / tasks * 1e6,
         "us_per_task_sorted_once": (warm - plain) / tasks * 1e6,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure_release(return_all: bool, tasks: int = 200, megabytes: int = 1) -> dict:
+    """Peak memory of a chain of `tasks` tasks each returning a new `megabytes` MB value,
+    returning the last state only, or every state."""
+    import logging
+
+    import prefect_core as prefect
+    from prefect_core.engine.flow_runner import FlowRunner
+
+    logging.getLogger("prefect_core").setLevel(logging.ERROR)
+
+    @prefect.task
+    def grow(previous=None):
+        return b"x" * (megabytes << 20)  # written, so resident
+
+    with prefect.Flow("release") as flow:
+        value = grow()
+        for _ in range(tasks - 1):
+            value = grow(value)
+    state = FlowRunner(flow).run(return_tasks=flow.tasks if return_all else [value])
+    if not state.is_successful():
+        raise SystemExit(f"release: flow run did not succeed: {state!r}")
+    return {
+        "returned": len(state.result),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -134,7 +168,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.one:
         engine, case, n, repeats = args.one
-        print(json.dumps(measure(engine, case, int(n), int(repeats))))
+        if case.startswith("release"):
+            figures = measure_release(return_all=case == "release-all")
+        else:
+            figures = measure(engine, case, int(n), int(repeats))
+        print(json.dumps(figures))
         return
 
     prefect1 = os.environ.get("PREFECT1_PYTHON")
@@ -144,8 +182,10 @@ def main() -> None:
           f"{'peak MB':>9}" + ("   1.4.1 us/task   ratio" if prefect1 else ""))
     for case in CASES:
         sizes = [1_000] if case == "fan-in" else args.sizes
+        per_task = {}
         for n in sizes:
             ours = run_case(sys.executable, "prefect_core", case, n, args.repeats)
+            per_task[n] = ours["us_per_task"]
             line = (f"{case:8} {ours['tasks']:>8} {ours['median_s']:>10.3f} "
                     f"{ours['us_per_task']:>9.1f} {ours['us_per_task_sorted_once']:>12.1f} "
                     f"{ours['peak_rss_mb']:>9.0f}")
@@ -154,6 +194,18 @@ def main() -> None:
                 ratio = theirs["us_per_task"] / ours["us_per_task"]
                 line += f"   {theirs['us_per_task']:>13.0f}   {ratio:>5.0f}x"
             print(line, flush=True)
+            if case == "fan-in":
+                print(f"         ({ours['edges']:,} edges: "
+                      f"{ours['us_per_task'] * ours['tasks'] / ours['edges']:.2f} us per edge)")
+        if 10_000 in per_task and 100_000 in per_task:
+            print(f"         growth 10,000 -> 100,000: "
+                  f"{per_task[100_000] / per_task[10_000]:.2f}x (target: at most 1.3x)")
+
+    some = run_case(sys.executable, "prefect_core", "release-some", 0, 0)
+    every = run_case(sys.executable, "prefect_core", "release-all", 0, 0)
+    print("release: a chain of 200 tasks each returning a new 1 MB value")
+    print(f"  return_tasks=[last]:     peak {some['peak_rss_mb']:.0f} MB")
+    print(f"  return_tasks=flow.tasks: peak {every['peak_rss_mb']:.0f} MB")
 
 
 if __name__ == "__main__":
