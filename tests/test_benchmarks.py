@@ -2,24 +2,15 @@
 fast: speed figures are read by people, not asserted)."""
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+from tests.scripts import ROOT, run_script
+
 NUMBER = r"[\d.]+"
 
 
 def run_benchmark(name: str, *arguments: str) -> str:
-    completed = subprocess.run(
-        [sys.executable, str(BENCHMARKS / name), *arguments],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    return completed.stdout
+    """Run `benchmarks/<name>` and return its output (it must exit 0)."""
+    return run_script(ROOT / "benchmarks" / name, *arguments, timeout=120)
 
 
 def test_run_benchmark_prints_every_case_and_the_release_figures():

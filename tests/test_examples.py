@@ -2,25 +2,13 @@
 each task's final state."""
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+from tests.scripts import ROOT, run_script
 
 
 def run_example(name: str, *arguments: str) -> str:
-    """Run an example script in a fresh interpreter; returns its output after checking
-    that it exited 0."""
-    completed = subprocess.run(
-        [sys.executable, str(EXAMPLES / name), *arguments],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    return completed.stdout
+    """Run `examples/<name>` and return its output (it must exit 0)."""
+    return run_script(ROOT / "examples" / name, *arguments)
 
 
 def task_line(output: str, task_name: str) -> str:
