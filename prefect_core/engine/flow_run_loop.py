@@ -155,8 +155,16 @@ def _run_passes(
     """Call the flow runner until the flow state is finished; returns (state, errored)."""
     while True:
         run_ids = _task_run_ids(len(flow.slugs))
+        # `task_name` and `task_slug` are the flow runner's keys; set here too, they
+        # spare it a second dict per task.
         contexts = {
-            task: {**task_contexts.get(task, {}), "task_run_id": run_id, "task_id": slug}
+            task: {
+                **task_contexts.get(task, {}),
+                "task_run_id": run_id,
+                "task_id": slug,
+                "task_name": task.name,
+                "task_slug": slug,
+            }
             for (task, slug), run_id in zip(flow.slugs.items(), run_ids)
         }
         task_contexts = {}

@@ -111,13 +111,13 @@ class FlowRunner(Runner):
         context.setdefault("scheduled_start_time", datetime.now(UTC))
         _set_date_keys(context, self.logger)
 
-        for task, slug in flow.slugs.items():  # new dicts: the caller's are left untouched
+        for task, slug in flow.slugs.items():
             given = task_contexts.get(task)
-            task_contexts[task] = (
-                {**given, "task_name": task.name, "task_slug": slug}
-                if given
-                else {"task_name": task.name, "task_slug": slug}
-            )
+            if given is None:
+                task_contexts[task] = {"task_name": task.name, "task_slug": slug}
+            elif given.get("task_slug") != slug or given.get("task_name") != task.name:
+                # A new dict: the caller's is left untouched.
+                task_contexts[task] = {**given, "task_name": task.name, "task_slug": slug}
         state, context = super().initialize_run(state, context)
         return FlowRunnerInitializeResult(state, task_states, context, task_contexts)
 

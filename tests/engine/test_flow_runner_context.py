@@ -139,6 +139,21 @@ def test_task_contexts_and_slugs_reach_each_task():
     }
 
 
+def test_given_task_contexts_are_completed_in_new_dicts():
+    with Flow("c") as flow:
+        a, b = one(), one()
+    given = {"extra": 5}
+    complete = {"task_name": "one", "task_slug": flow.slugs[b]}
+    result = FlowRunner(flow).initialize_run(
+        state=None, task_states={}, context={}, task_contexts={a: given, b: complete},
+        parameters={},
+    )
+    assert result.task_contexts[a] == {"extra": 5, "task_name": "one",
+                                       "task_slug": flow.slugs[a]}
+    assert given == {"extra": 5}  # the caller's dict is left as it was
+    assert result.task_contexts[b] == complete
+
+
 def test_flow_run_context_does_not_leak():
     flow, *_ = chain_flow()
     FlowRunner(flow).run(context={"leak": 1})
