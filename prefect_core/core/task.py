@@ -12,6 +12,7 @@ import enum
 import functools
 import inspect
 import logging
+import typing
 import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -88,6 +89,18 @@ def _warn_on_task_arguments(init: Callable) -> Callable:
 
     return checked_init
 
+
+
+def _own_annotation(run: Callable, annotation: str) -> Any:
+    """The object a postponed return annotation of one of prefect_core's own `run`
+    methods names (our modules postpone annotations; 1.4.1 reported the objects, e.g.
+    `typing.Any`). A user's string annotation is kept as written, as in 1.4.1."""
+    if not getattr(run, "__module__", "").startswith("prefect_core."):
+        return annotation
+    try:
+        return typing.get_type_hints(run).get("return", annotation)
+    except Exception:  # a name only imported for type checking: keep the text
+        return annotation
 
 class TaskMetaclass(type):
     """Checks a task class's `run` signature and wraps its `__init__` when it is defined."""
@@ -538,7 +551,11 @@ class Task(metaclass=TaskMetaclass):
     def outputs(self) -> Any:
         """`run`'s return annotation, or `typing.Any` when it has none."""
         annotation = self._run_signature().return_annotation
-        return Any if annotation is inspect.Signature.empty else annotation
+        if annotation is inspect.Signature.empty:
+            return Any
+        if isinstance(annotation, str):
+            return _own_annotation(self.run, annotation)
+        return annotation
 
     def pipe(_prefect_self, _prefect_task: Any, **kwargs: Any) -> Task:  # noqa: N805
         """`a.pipe(f, k=1)` is `f(a, k=1)`: chain task calls left to right."""

@@ -318,6 +318,14 @@ def test_outputs_report_the_return_annotation_as_stored():
     assert Annotated().outputs() == "int"
 
 
+def test_outputs_of_library_tasks_are_objects_not_postponed_strings():
+    from prefect_core import Parameter
+    from prefect_core.tasks.core.constants import Constant
+
+    assert Parameter("p").outputs() is Any
+    assert Constant(1).outputs() is Any
+
+
 def test_outputs_without_annotation_is_any():
     assert task(lambda: 1).outputs() is Any
 

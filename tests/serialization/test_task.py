@@ -274,7 +274,7 @@ def test_parameter_dump():
         "default": [1, 2],
         "required": False,
         "tags": ["a", "b"],
-        "outputs": str(Parameter("n").outputs()),
+        "outputs": "typing.Any",  # as 1.4.1 writes it
         "__version__": "0.1.0",
     }
 
