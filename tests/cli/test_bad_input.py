@@ -51,6 +51,13 @@ RUN_CASES = {
     ),
     "unknown executor": (["-p", "hello.py", "--executor", "gpu"], "Unknown executor 'gpu'"),
     "dask without address after '='": (["-p", "hello.py", "--executor", "dask="], "address"),
+    "dask scheduler nobody listens at": (
+        ["-p", "hello.py", "--executor", "dask=tcp://127.0.0.1:1"],
+        "Cannot reach the Dask scheduler at tcp://127.0.0.1:1: ",
+    ),
+    "dask address with a bad port": (
+        ["-p", "hello.py", "--executor", "dask=127.0.0.1:port"], "'port' is not a port number"
+    ),
     "non-existent path": (["-p", "missing.py"], "File does not exist: "),
     "script raising at import": (
         ["-p", "raises.py"], "Error while loading flows from 'raises.py': RuntimeError: boom at"
