@@ -3,6 +3,8 @@
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prefect_core.core.flow_graph import find_path, sort_graph, topological_order
 
@@ -106,3 +108,29 @@ def test_find_path_without_a_route_is_none():
 def test_find_path_terminates_on_cyclic_graphs():
     edges = outgoing(("a", "b"), ("b", "a"))
     assert find_path("a", "z", edges) is None
+
+
+@given(
+    st.integers(min_value=1, max_value=20).flatmap(
+        lambda n: st.tuples(
+            st.permutations(range(n)),
+            st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=50),
+        )
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_order_is_by_longest_path_from_a_root_then_by_position(graph):
+    tasks, pairs = graph
+    edges_in, _ = edge_maps(*((min(a, b), max(a, b)) for a, b in pairs if a != b))
+    depth: dict = {}
+
+    def longest_path_to(task):
+        if task not in depth:
+            depth[task] = max(
+                (longest_path_to(edge.upstream_task) + 1 for edge in edges_in.get(task, ())),
+                default=0,
+            )
+        return depth[task]
+
+    expected = sorted(range(len(tasks)), key=lambda index: (longest_path_to(tasks[index]), index))
+    assert sort_graph(list(tasks), edges_in).order == expected
