@@ -21,9 +21,10 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import time
+
+from child_process import figures_from_child
 
 CASES = ("wide", "chain", "fan-in")
 SIZES = (1_000, 10_000, 100_000)
@@ -108,13 +109,7 @@ def measure(case: str, n: int) -> dict:
 
 def run_in_subprocess(case: str, n: int) -> dict:
     """`measure(case, n)` in a fresh interpreter."""
-    output = subprocess.run(
-        [sys.executable, __file__, "--child", case, str(n)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output)
+    return figures_from_child(__file__, "--child", case, n)
 
 
 def main() -> None:

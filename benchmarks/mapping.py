@@ -22,9 +22,9 @@ import json
 import logging
 import resource
 import statistics
-import subprocess
-import sys
 import time
+
+from child_process import figures_from_child
 
 CASES = ("map-reduce", "chained")
 BIG = 1_000_000
@@ -92,13 +92,7 @@ def measure(case: str, n: int, repeats: int) -> dict:
 
 
 def run_case(case: str, n: int, repeats: int) -> dict:
-    output = subprocess.run(
-        [sys.executable, __file__, "--one", case, str(n), str(repeats)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return figures_from_child(__file__, "--one", case, n, repeats)
 
 
 def main() -> None:

@@ -30,9 +30,10 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
+
+from child_process import figures_from_child
 
 CASES = ("wide", "chain", "fan-in")
 
@@ -150,13 +151,7 @@ def measure_release(return_all: bool, tasks: int = 200, megabytes: int = 1) -> d
 
 
 def run_case(python: str, engine: str, case: str, n: int, repeats: int) -> dict:
-    output = subprocess.run(
-        [python, __file__, "--one", engine, case, str(n), str(repeats)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return figures_from_child(__file__, "--one", engine, case, n, repeats, python=python)
 
 
 def main() -> None:
