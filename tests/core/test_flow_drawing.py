@@ -7,7 +7,7 @@ import sys
 import graphviz
 import pytest
 
-from prefect_core.core import Flow, Parameter, Task
+from prefect_core.core import Flow, Task
 from prefect_core.core.flow_drawing import (
     describe_children,
     mapped_state_color,
@@ -22,7 +22,7 @@ from prefect_core.engine.state import (
     Success,
     TriggerFailed,
 )
-from prefect_core.utilities.tasks import task
+from tests.sample_flows import mapped_flow_with_a_failing_child
 
 # -- reading the DOT source -------------------------------------------------------------
 
@@ -61,27 +61,9 @@ def labels(graph):
 # -- flows ------------------------------------------------------------------------------
 
 
-@task
-def inc(x):
-    if x == 2:
-        raise ValueError("two is not allowed")
-    return x + 1
-
-
-@task
-def total(xs):
-    return sum(xs)
-
-
 @pytest.fixture
 def mapped_flow():
-    """`n -> inc.map -> total`, where one of the four `inc` children fails."""
-    with Flow("mapped") as flow:
-        numbers = Parameter("n", default=[1, 2, 3, 4])
-        incremented = inc.map(numbers)
-        summed = total(incremented)
-    flow.tasks_by_name = {"n": numbers, "inc": incremented, "total": summed}
-    return flow
+    return mapped_flow_with_a_failing_child()
 
 
 @pytest.fixture

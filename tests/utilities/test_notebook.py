@@ -6,30 +6,15 @@ import sys
 
 import pytest
 
-from prefect_core.core import Flow, Parameter, Task
+from prefect_core.core import Flow, Task
 from prefect_core.engine.state import Failed, Mapped, Success
 from prefect_core.utilities import notebook
-from prefect_core.utilities.tasks import task
-
-
-@task
-def inc(x):
-    if x == 2:
-        raise ValueError("two is not allowed")
-    return x + 1
-
-
-@task
-def total(xs):
-    return sum(xs)
+from tests.sample_flows import mapped_flow_with_a_failing_child
 
 
 @pytest.fixture
 def mapped_flow():
-    """`n -> inc.map -> total`, where one of the four `inc` children fails."""
-    with Flow("mapped") as flow:
-        total(inc.map(Parameter("n", default=[1, 2, 3, 4])))
-    return flow
+    return mapped_flow_with_a_failing_child()
 
 
 def table_rows(table_html):
