@@ -90,7 +90,6 @@ def _warn_on_task_arguments(init: Callable) -> Callable:
     return checked_init
 
 
-
 def _own_annotation(run: Callable, annotation: str) -> Any:
     """The object a postponed return annotation of one of prefect_core's own `run`
     methods names (our modules postpone annotations; 1.4.1 reported the objects, e.g.
@@ -101,6 +100,7 @@ def _own_annotation(run: Callable, annotation: str) -> Any:
         return typing.get_type_hints(run).get("return", annotation)
     except Exception:  # a name only imported for type checking: keep the text
         return annotation
+
 
 class TaskMetaclass(type):
     """Checks a task class's `run` signature and wraps its `__init__` when it is defined."""

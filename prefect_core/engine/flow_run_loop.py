@@ -274,7 +274,8 @@ def _completed(flow: Flow, flow_state: State | None, runner_cls: type) -> State 
     if not isinstance(flow_state.result, dict):
         flow_state.result = {}
     task_states = flow_state.result
-    if len(task_states) != len(flow.tasks):  # (a runner's result holds the flow's tasks)
+    # A runner's result only holds tasks of the flow: as many of them means all of them.
+    if len(task_states) != len(flow.tasks):
         for task in flow.tasks:
             if task not in task_states:
                 task_states[task] = Pending("Task not run.")

@@ -78,7 +78,7 @@ class _ContextBlock:
         return self._context
 
     def __exit__(self, *exc_info: object) -> None:
-        self._context._state.current = self._saved
+        self._context._restore(self._saved)
 
 
 class Context(DotDict):
